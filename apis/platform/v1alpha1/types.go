@@ -1,0 +1,231 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// Environment selects the profile every unset knob defaults from.
+// +kubebuilder:validation:Enum=dev;staging;prod
+type Environment string
+
+// Environments, from cheapest to most protected.
+const (
+	EnvironmentDev     Environment = "dev"
+	EnvironmentStaging Environment = "staging"
+	EnvironmentProd    Environment = "prod"
+)
+
+// XPayNextPlatform is one payments team's regulated AWS estate: network,
+// security, monitoring, Kubernetes, database and storage tiers rendered from
+// one spec. Teams create it through the namespaced PayNextPlatform claim.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Cluster
+// +kubebuilder:subresource:status
+type XPayNextPlatform struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   PlatformSpec   `json:"spec"`
+	Status PlatformStatus `json:"status,omitempty"`
+}
+
+// PlatformSpec is what a team asks for. Fields marked optional default from
+// the environment profile (see README "Spec fields").
+//
+// +kubebuilder:validation:XValidation:rule="self.drRegion != self.region",message="spec.drRegion must differ from spec.region",fieldPath=".drRegion",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
+type PlatformSpec struct {
+	// Environment drives every default: dev is cheap and short-lived, staging
+	// is production-like and private, prod is multi-AZ and deletion-protected.
+	Environment Environment `json:"environment"`
+
+	// Region is the AWS region of the platform, e.g. us-west-2.
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	Region string `json:"region"`
+
+	// DRRegion is the disaster-recovery region replicas and backup copies go
+	// to. It must differ from region.
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	DRRegion string `json:"drRegion"`
+
+	// AccountID is the AWS account the provider credentials act in. Key and
+	// trust policies name it. Optional: when unset it is learned from the
+	// VPC's ARN once AWS reports it, and the resources that need it render
+	// in the following reconcile.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[0-9]{12}$`
+	AccountID string `json:"accountId,omitempty"`
+
+	Network  NetworkSpec  `json:"network"`
+	Contacts ContactsSpec `json:"contacts"`
+
+	// +optional
+	Database DatabaseSpec `json:"database,omitempty"`
+	// +optional
+	Kubernetes KubernetesSpec `json:"kubernetes,omitempty"`
+	// +optional
+	Compliance ComplianceSpec `json:"compliance,omitempty"`
+	// +optional
+	Logging LoggingSpec `json:"logging,omitempty"`
+
+	// Tags are added to every AWS resource that takes tags, beside the
+	// platform's own (Environment, ManagedBy, paynext:tier, Name). Keys must
+	// not start with "aws:"; an Environment tag must equal spec.environment.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=40
+	Tags map[string]string `json:"tags,omitempty"`
+}
+
+// NATGatewayMode says how private subnets reach the internet.
+// +kubebuilder:validation:Enum=Single;PerZone
+type NATGatewayMode string
+
+// NAT gateway modes.
+const (
+	// NATGatewaySingle shares one NAT gateway, in the alphabetically first
+	// zone, between all private subnets (dev default: cheap, not zone-resilient).
+	NATGatewaySingle NATGatewayMode = "Single"
+	// NATGatewayPerZone gives every zone its own NAT gateway (staging and prod).
+	NATGatewayPerZone NATGatewayMode = "PerZone"
+)
+
+// NetworkSpec shapes the VPC.
+type NetworkSpec struct {
+	// VPCCIDR is the VPC's IPv4 range, a network address with a prefix of
+	// /16 to /20. Each zone gets a private /(p+3), a public /(p+6) and a
+	// database /(p+6) derived from the zone's letter.
+	// +kubebuilder:validation:Pattern=`^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(1[6-9]|20)$`
+	VPCCIDR string `json:"vpcCidr"`
+
+	// AvailabilityZones of spec.region to spread subnets over (zone letters
+	// a to f). Order does not matter: resources are keyed by zone name.
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=6
+	// +kubebuilder:validation:items:MaxLength=33
+	// +kubebuilder:validation:items:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
+	AvailabilityZones []string `json:"availabilityZones"`
+
+	// NATGateways is Single (dev default) or PerZone (staging and prod default).
+	// +optional
+	NATGateways NATGatewayMode `json:"natGateways,omitempty"`
+}
+
+// ContactsSpec names who is alerted.
+type ContactsSpec struct {
+	// SecurityEmail receives security findings and alarms.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
+	SecurityEmail string `json:"securityEmail"`
+
+	// ComplianceEmail receives compliance and budget notifications.
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
+	ComplianceEmail string `json:"complianceEmail"`
+}
+
+// DatabaseSpec shapes the Aurora PostgreSQL cluster (database tier).
+type DatabaseSpec struct {
+	// MasterUsername of the cluster; its password is generated and kept by
+	// RDS in Secrets Manager, never in the claim. Default paynext_admin.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9_]*$`
+	MasterUsername string `json:"masterUsername,omitempty"`
+
+	// InstanceClass of every cluster instance. Default db.t4g.medium in dev,
+	// db.r6g.large in staging and prod.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^db\.[a-z0-9-]+\.[a-z0-9]+$`
+	InstanceClass string `json:"instanceClass,omitempty"`
+}
+
+// KubernetesSpec shapes the EKS cluster (Kubernetes tier).
+type KubernetesSpec struct {
+	// ClusterName of the EKS cluster; the environment is appended
+	// (paynext-cluster-prod). Default paynext-cluster.
+	// +optional
+	// +kubebuilder:validation:MaxLength=90
+	// +kubebuilder:validation:Pattern=`^[a-zA-Z][a-zA-Z0-9-]*$`
+	ClusterName string `json:"clusterName,omitempty"`
+
+	// Version of Kubernetes, "major.minor". Default 1.34.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^1\.[0-9]{2}$`
+	Version string `json:"version,omitempty"`
+
+	// NodeInstanceType of the managed node groups. Default t3.medium in dev,
+	// m6i.large in staging and prod.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]*\.[a-z0-9]+$`
+	NodeInstanceType string `json:"nodeInstanceType,omitempty"`
+}
+
+// ComplianceStandard is a framework the platform is assessed against.
+// +kubebuilder:validation:Enum=pci-dss;gdpr;sox;hipaa
+type ComplianceStandard string
+
+// ComplianceSpec lists the standards that switch on extra controls.
+type ComplianceSpec struct {
+	// Standards the platform is held to. Default [pci-dss, gdpr, sox].
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=4
+	Standards []ComplianceStandard `json:"standards,omitempty"`
+}
+
+// LoggingSpec overrides the log retention of the environment profile.
+type LoggingSpec struct {
+	// RetentionDays of every CloudWatch log group the platform owns. Default
+	// 30 in dev, 365 in staging, 2557 (7 years) in prod. CloudWatch accepts
+	// only its own set of values.
+	// +optional
+	// +kubebuilder:validation:Enum=1;3;5;7;14;30;60;90;120;150;180;365;400;545;731;1096;1827;2192;2557;2922;3288;3653
+	RetentionDays int32 `json:"retentionDays,omitempty"`
+}
+
+// PlatformStatus carries what the platform's users need from AWS, read from
+// the observed state of the composed resources.
+type PlatformStatus struct {
+	// AccountID the platform lives in, from spec.accountId or learned from
+	// the VPC's ARN. Kept here so it survives the VPC being re-observed.
+	// +optional
+	AccountID string `json:"accountId,omitempty"`
+
+	// +optional
+	Network *NetworkStatus `json:"network,omitempty"`
+	// +optional
+	Security *SecurityStatus `json:"security,omitempty"`
+}
+
+// NetworkStatus is the network tier's output.
+type NetworkStatus struct {
+	// +optional
+	VPCID string `json:"vpcId,omitempty"`
+	// PublicSubnetIDs by availability zone.
+	// +optional
+	PublicSubnetIDs map[string]string `json:"publicSubnetIds,omitempty"`
+	// PrivateSubnetIDs by availability zone.
+	// +optional
+	PrivateSubnetIDs map[string]string `json:"privateSubnetIds,omitempty"`
+	// DatabaseSubnetIDs by availability zone.
+	// +optional
+	DatabaseSubnetIDs map[string]string `json:"databaseSubnetIds,omitempty"`
+	// NATGatewayIDs by availability zone.
+	// +optional
+	NATGatewayIDs map[string]string `json:"natGatewayIds,omitempty"`
+	// FlowLogGroup is the CloudWatch log group the VPC flow logs go to.
+	// +optional
+	FlowLogGroup string `json:"flowLogGroup,omitempty"`
+}
+
+// SecurityStatus is the security tier's output.
+type SecurityStatus struct {
+	// LogsKeyARN is the CMK every platform log group is encrypted with.
+	// +optional
+	LogsKeyARN string `json:"logsKeyArn,omitempty"`
+}

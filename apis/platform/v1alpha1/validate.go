@@ -1,0 +1,198 @@
+package v1alpha1
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Patterns shared by the kubebuilder markers in types.go and Validate. A test
+// checks the generated XRD carries exactly these.
+const (
+	RegionPattern        = `^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	ZonePattern          = `^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
+	AccountIDPattern     = `^[0-9]{12}$`
+	EmailPattern         = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
+	UsernamePattern      = `^[a-zA-Z][a-zA-Z0-9_]*$`
+	DBInstanceClassRegex = `^db\.[a-z0-9-]+\.[a-z0-9]+$`
+	ClusterNamePattern   = `^[a-zA-Z][a-zA-Z0-9-]*$`
+	KubeVersionPattern   = `^1\.[0-9]{2}$`
+	InstanceTypePattern  = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
+)
+
+// Limits shared with the markers in types.go.
+const (
+	MinVPCPrefix = 16
+	MaxVPCPrefix = 20
+	MaxZones     = 6
+	MaxUserTags  = 40
+)
+
+// LogRetentionDays lists the retention values CloudWatch Logs accepts.
+var LogRetentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+var (
+	regionRE       = regexp.MustCompile(RegionPattern)
+	zoneRE         = regexp.MustCompile(ZonePattern)
+	accountRE      = regexp.MustCompile(AccountIDPattern)
+	emailRE        = regexp.MustCompile(EmailPattern)
+	usernameRE     = regexp.MustCompile(UsernamePattern)
+	dbClassRE      = regexp.MustCompile(DBInstanceClassRegex)
+	clusterNameRE  = regexp.MustCompile(ClusterNamePattern)
+	kubeVersionRE  = regexp.MustCompile(KubeVersionPattern)
+	instanceTypeRE = regexp.MustCompile(InstanceTypePattern)
+)
+
+// Validate applies the XRD's rules again, because `crossplane render` and
+// kubectl dry runs never reach the API server's validation. Every error
+// names the offending field path under path.
+func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+
+	switch s.Environment {
+	case EnvironmentDev, EnvironmentStaging, EnvironmentProd:
+	default:
+		errs = append(errs, field.NotSupported(path.Child("environment"), s.Environment, []Environment{EnvironmentDev, EnvironmentStaging, EnvironmentProd}))
+	}
+	errs = append(errs, matches(path.Child("region"), s.Region, regionRE, "an AWS region such as us-west-2")...)
+	errs = append(errs, matches(path.Child("drRegion"), s.DRRegion, regionRE, "an AWS region such as us-east-1")...)
+	if s.DRRegion != "" && s.DRRegion == s.Region {
+		errs = append(errs, field.Invalid(path.Child("drRegion"), s.DRRegion, "must differ from spec.region"))
+	}
+	if s.AccountID != "" && !accountRE.MatchString(s.AccountID) {
+		errs = append(errs, field.Invalid(path.Child("accountId"), s.AccountID, "must be a 12-digit AWS account ID"))
+	}
+	errs = append(errs, s.Network.validate(path.Child("network"), s.Region, s.Environment)...)
+	errs = append(errs, matches(path.Child("contacts", "securityEmail"), s.Contacts.SecurityEmail, emailRE, "an e-mail address")...)
+	errs = append(errs, matches(path.Child("contacts", "complianceEmail"), s.Contacts.ComplianceEmail, emailRE, "an e-mail address")...)
+	errs = append(errs, optionalMatch(path.Child("database", "masterUsername"), s.Database.MasterUsername, usernameRE, 63, "a letter followed by letters, digits or underscores")...)
+	errs = append(errs, optionalMatch(path.Child("database", "instanceClass"), s.Database.InstanceClass, dbClassRE, 32, "an RDS instance class such as db.r6g.large")...)
+	errs = append(errs, optionalMatch(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName, clusterNameRE, 90, "a letter followed by letters, digits or hyphens")...)
+	errs = append(errs, optionalMatch(path.Child("kubernetes", "version"), s.Kubernetes.Version, kubeVersionRE, 5, `a Kubernetes minor version such as "1.34"`)...)
+	errs = append(errs, optionalMatch(path.Child("kubernetes", "nodeInstanceType"), s.Kubernetes.NodeInstanceType, instanceTypeRE, 32, "an EC2 instance type such as t3.medium")...)
+	errs = append(errs, s.Compliance.validate(path.Child("compliance", "standards"))...)
+	if r := s.Logging.RetentionDays; r != 0 && !contains(LogRetentionDays, r) {
+		errs = append(errs, field.NotSupported(path.Child("logging", "retentionDays"), r, retentionStrings()))
+	}
+	errs = append(errs, validateTags(path.Child("tags"), s.Tags, s.Environment)...)
+	return errs
+}
+
+func (n *NetworkSpec) validate(path *field.Path, region string, env Environment) field.ErrorList {
+	var errs field.ErrorList
+	cidr := path.Child("vpcCidr")
+	switch p, err := netip.ParsePrefix(n.VPCCIDR); {
+	case n.VPCCIDR == "":
+		errs = append(errs, field.Required(cidr, "an IPv4 CIDR such as 10.0.0.0/16"))
+	case err != nil || !p.Addr().Is4():
+		errs = append(errs, field.Invalid(cidr, n.VPCCIDR, "must be an IPv4 CIDR such as 10.0.0.0/16"))
+	case p.Bits() < MinVPCPrefix || p.Bits() > MaxVPCPrefix:
+		errs = append(errs, field.Invalid(cidr, n.VPCCIDR, fmt.Sprintf("prefix length must be between /%d and /%d", MinVPCPrefix, MaxVPCPrefix)))
+	case p.Masked() != p:
+		errs = append(errs, field.Invalid(cidr, n.VPCCIDR, fmt.Sprintf("must be a network address: did you mean %s?", p.Masked())))
+	}
+
+	zones := path.Child("availabilityZones")
+	switch {
+	case len(n.AvailabilityZones) == 0:
+		errs = append(errs, field.Required(zones, "at least one availability zone of spec.region"))
+	case len(n.AvailabilityZones) > MaxZones:
+		errs = append(errs, field.TooMany(zones, len(n.AvailabilityZones), MaxZones))
+	case env != EnvironmentDev && len(n.AvailabilityZones) < 2:
+		errs = append(errs, field.Invalid(zones, n.AvailabilityZones, fmt.Sprintf("%s needs at least 2 availability zones", env)))
+	}
+	seen := map[string]bool{}
+	for i, z := range n.AvailabilityZones {
+		p := zones.Index(i)
+		switch {
+		case !zoneRE.MatchString(z):
+			errs = append(errs, field.Invalid(p, z, "must be an availability zone name such as us-west-2a (zone letters a to f)"))
+		case regionRE.MatchString(region) && (!strings.HasPrefix(z, region) || len(z) != len(region)+1):
+			errs = append(errs, field.Invalid(p, z, "must be a zone of spec.region "+region))
+		case seen[z]:
+			errs = append(errs, field.Duplicate(p, z))
+		}
+		seen[z] = true
+	}
+
+	switch n.NATGateways {
+	case "", NATGatewaySingle, NATGatewayPerZone:
+	default:
+		errs = append(errs, field.NotSupported(path.Child("natGateways"), n.NATGateways, []NATGatewayMode{NATGatewaySingle, NATGatewayPerZone}))
+	}
+	return errs
+}
+
+func (c *ComplianceSpec) validate(path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	known := []ComplianceStandard{"pci-dss", "gdpr", "sox", "hipaa"}
+	seen := map[ComplianceStandard]bool{}
+	for i, s := range c.Standards {
+		switch {
+		case !contains(known, s):
+			errs = append(errs, field.NotSupported(path.Index(i), s, known))
+		case seen[s]:
+			errs = append(errs, field.Duplicate(path.Index(i), s))
+		}
+		seen[s] = true
+	}
+	return errs
+}
+
+func validateTags(path *field.Path, tags map[string]string, env Environment) field.ErrorList {
+	var errs field.ErrorList
+	if len(tags) > MaxUserTags {
+		errs = append(errs, field.TooMany(path, len(tags), MaxUserTags))
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		v, p := tags[k], path.Key(k)
+		switch {
+		case k == "" || len(k) > 128:
+			errs = append(errs, field.Invalid(p, k, "tag keys must be 1 to 128 characters"))
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			errs = append(errs, field.Invalid(p, k, `tag keys starting with "aws:" are reserved by AWS`))
+		case len(v) > 256:
+			errs = append(errs, field.TooLong(p, v, 256))
+		case k == "Environment" && v != string(env):
+			errs = append(errs, field.Invalid(p, v, "must equal spec.environment ("+string(env)+") or be left out: the platform sets it"))
+		}
+	}
+	return errs
+}
+
+func matches(path *field.Path, v string, re *regexp.Regexp, what string) field.ErrorList {
+	if v == "" {
+		return field.ErrorList{field.Required(path, "must be "+what)}
+	}
+	if !re.MatchString(v) {
+		return field.ErrorList{field.Invalid(path, v, "must be "+what)}
+	}
+	return nil
+}
+
+func optionalMatch(path *field.Path, v string, re *regexp.Regexp, maxLen int, what string) field.ErrorList {
+	switch {
+	case v == "":
+		return nil
+	case len(v) > maxLen:
+		return field.ErrorList{field.TooLong(path, v, maxLen)}
+	case !re.MatchString(v):
+		return field.ErrorList{field.Invalid(path, v, "must be "+what)}
+	}
+	return nil
+}
+
+func contains[T comparable](list []T, v T) bool { return slices.Contains(list, v) }
+
+func retentionStrings() []string {
+	out := make([]string, len(LogRetentionDays))
+	for i, d := range LogRetentionDays {
+		out[i] = fmt.Sprint(d)
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/crossplane/function-sdk-go/errors"
+	"github.com/crossplane/function-sdk-go/logging"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/response"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/network"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Function renders a PayNextPlatform. It holds no state between calls, so
+// Crossplane may call it concurrently.
+type Function struct {
+	fnv1.UnimplementedFunctionRunnerServiceServer
+
+	log   logging.Logger
+	tiers []platform.Tier
+}
+
+// NewFunction returns the platform function with every tier.
+func NewFunction(log logging.Logger) (*Function, error) {
+	if err := platform.RegisterSchemes(); err != nil {
+		return nil, errors.Wrap(err, "cannot register provider API types")
+	}
+	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}}}, nil
+}
+
+// RunFunction renders every tier of the platform from the observed XR and its
+// observed composed resources. Any error returns a Fatal result with no
+// desired state of ours, so Crossplane keeps what exists instead of deleting
+// what a half-built response would leave out.
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
+	rsp := response.To(req, response.DefaultTTL)
+
+	oxr, err := request.GetObservedCompositeResource(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composite resource"))
+		return rsp, nil
+	}
+	log := f.log.WithValues("xr", oxr.Resource.GetName(), "kind", oxr.Resource.GetKind())
+
+	// Decode tolerantly: Crossplane adds fields (compositionRef, claimRef,
+	// conditions …) our types do not declare.
+	var xr v1alpha1.XPayNextPlatform
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(oxr.Resource.Object, &xr); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot decode the XPayNextPlatform"))
+		return rsp, nil
+	}
+	if errs := xr.Spec.Validate(field.NewPath("spec")); len(errs) > 0 {
+		response.Fatal(rsp, errors.Errorf("invalid %s %q: %s", v1alpha1.CompositeKind, xr.GetName(), errs.ToAggregate().Error()))
+		return rsp, nil
+	}
+
+	observedComposed, err := request.GetObservedComposedResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
+		return rsp, nil
+	}
+	observed := platform.Observed(observedComposed)
+
+	// Carry forward what earlier pipeline steps desired.
+	desired, err := request.GetDesiredComposedResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composed resources"))
+		return rsp, nil
+	}
+
+	cfg := platform.Resolve(platformName(&xr), &xr.Spec, accountID(&xr, observed))
+	owner := map[resource.Name]string{}
+	for _, tier := range f.tiers {
+		rendered, err := tier.Render(cfg, observed)
+		if err != nil {
+			response.Fatal(rsp, errors.Wrapf(err, "cannot render the %s tier", tier.Name()))
+			return rsp, nil
+		}
+		for _, r := range rendered {
+			name := resource.Name(r.Key)
+			if first, dup := owner[name]; dup {
+				response.Fatal(rsp, platform.DuplicateKeyError{Key: r.Key, First: first, Second: tier.Name()})
+				return rsp, nil
+			}
+			owner[name] = tier.Name()
+			cd, err := composed.From(r.Object)
+			if err != nil {
+				response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q of the %s tier", r.Key, tier.Name()))
+				return rsp, nil
+			}
+			dc := &resource.DesiredComposed{Resource: cd}
+			// Never mark a resource not ready: leave it unspecified until
+			// its provider reports Ready=True.
+			if observed.Ready(r.Key) {
+				dc.Ready = resource.ReadyTrue
+			}
+			desired[name] = dc
+		}
+	}
+
+	dxr, err := request.GetDesiredCompositeResource(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composite resource"))
+		return rsp, nil
+	}
+	if err := setStatus(dxr, cfg, observed); err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot set the desired composed resources"))
+		return rsp, nil
+	}
+	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot set the desired composite resource"))
+		return rsp, nil
+	}
+
+	if cfg.AccountID == "" {
+		response.Normal(rsp, "The logs CMK and VPC flow logs render once the AWS account is known: set spec.accountId, or wait for AWS to report the VPC's ARN").
+			TargetCompositeAndClaim()
+	}
+	log.Debug("Rendered the platform", "composed", len(desired))
+	return rsp, nil
+}
+
+// platformName is the claim's name when the XR is claimed (stable across a
+// re-created XR), else the XR's name.
+func platformName(xr *v1alpha1.XPayNextPlatform) string {
+	if n := xr.GetLabels()["crossplane.io/claim-name"]; n != "" {
+		return n
+	}
+	return xr.GetName()
+}
+
+// accountID is the account the platform lives in: from the spec, else as
+// recorded in the XR's status, else learned from the observed VPC. Recording
+// it in status keeps the resources that need it rendered even when the VPC
+// is briefly not observed.
+func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string {
+	switch {
+	case xr.Spec.AccountID != "":
+		return xr.Spec.AccountID
+	case xr.Status.AccountID != "":
+		return xr.Status.AccountID
+	}
+	return network.AccountID(observed)
+}
+
+func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed) error {
+	status := v1alpha1.PlatformStatus{
+		AccountID: cfg.AccountID,
+		Network:   network.Status(cfg, observed),
+		Security:  security.Status(observed),
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
+	if err != nil {
+		return errors.Wrap(err, "cannot convert the platform status")
+	}
+	for k, v := range m {
+		if err := dxr.Resource.SetValue("status."+k, v); err != nil {
+			return errors.Wrap(err, fmt.Sprintf("cannot set status.%s", k))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+// Package network renders the network tier: a VPC with public, private and
+// database subnets in every zone, NAT, routing, VPC endpoints, network ACLs,
+// a closed default security group and VPC flow logs.
+//
+// Every resource is keyed by what it is and, per zone, by the zone's name, so
+// reordering spec.network.availabilityZones changes nothing.
+package network
+
+import (
+	"fmt"
+
+	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/functions/platform/internal/cidr"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+)
+
+// SubnetTier is one of the three subnet tiers of every zone.
+type SubnetTier string
+
+// Subnet tiers.
+const (
+	Public   SubnetTier = "public"
+	Private  SubnetTier = "private"
+	Database SubnetTier = "database"
+)
+
+// LabelSubnetTier marks subnets with their tier, for selectors that pick
+// every subnet of a tier (network ACLs, and later DB subnet groups and EKS).
+const LabelSubnetTier = "platform.paynext.io/subnet-tier"
+
+// SubnetTiers in rendering order.
+var SubnetTiers = []SubnetTier{Public, Private, Database}
+
+// Composed resource keys other tiers select.
+const (
+	KeyVPC                  = "vpc"
+	KeyInternetGateway      = "internet-gateway"
+	KeyDefaultSecurityGroup = "default-security-group"
+)
+
+// KeySubnet is the key of the subnet of tier in zone.
+func KeySubnet(tier SubnetTier, zone string) string { return "subnet-" + string(tier) + "-" + zone }
+
+// Tier is the network tier.
+type Tier struct{}
+
+// Name of the tier.
+func (Tier) Name() string { return platform.TierNetwork }
+
+// Render returns the tier's resources.
+func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resource, error) {
+	rs := []platform.Resource{
+		{Key: KeyVPC, Object: vpc(cfg)},
+		{Key: KeyInternetGateway, Object: internetGateway(cfg)},
+		{Key: KeyDefaultSecurityGroup, Object: defaultSecurityGroup(cfg)},
+	}
+	for _, z := range cfg.Zones {
+		subnets, err := cidr.ForZone(cfg.VPCCIDR, z.Letter)
+		if err != nil {
+			return nil, fmt.Errorf("zone %s: %w", z.Name, err)
+		}
+		rs = append(rs,
+			platform.Resource{Key: KeySubnet(Public, z.Name), Object: subnet(cfg, Public, z.Name, subnets.Public.String())},
+			platform.Resource{Key: KeySubnet(Private, z.Name), Object: subnet(cfg, Private, z.Name, subnets.Private.String())},
+			platform.Resource{Key: KeySubnet(Database, z.Name), Object: subnet(cfg, Database, z.Name, subnets.Database.String())},
+		)
+	}
+	rs = append(rs, routing(cfg)...)
+	rs = append(rs, endpoints(cfg)...)
+	nacls, err := networkACLs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rs = append(rs, nacls...)
+	rs = append(rs, flowLogs(cfg)...)
+	return rs, nil
+}
+
+// name is the AWS-visible Name tag of the resource key.
+func name(cfg *platform.Config, key string) string { return cfg.Prefix() + "-" + key }
+
+func vpc(cfg *platform.Config) *ec2v1beta1.VPC {
+	return &ec2v1beta1.VPC{
+		ObjectMeta: cfg.Meta(platform.TierNetwork, KeyVPC),
+		Spec: ec2v1beta1.VPCSpec{ForProvider: ec2v1beta1.VPCParameters_2{
+			Region:             ptr.To(cfg.Region),
+			CidrBlock:          ptr.To(cfg.VPCCIDR.String()),
+			EnableDNSSupport:   ptr.To(true),
+			EnableDNSHostnames: ptr.To(true),
+			InstanceTenancy:    ptr.To("default"),
+			Tags:               cfg.Tags(platform.TierNetwork, name(cfg, KeyVPC)),
+		}},
+	}
+}
+
+func internetGateway(cfg *platform.Config) *ec2v1beta1.InternetGateway {
+	return &ec2v1beta1.InternetGateway{
+		ObjectMeta: cfg.Meta(platform.TierNetwork, KeyInternetGateway),
+		Spec: ec2v1beta1.InternetGatewaySpec{ForProvider: ec2v1beta1.InternetGatewayParameters_2{
+			Region:        ptr.To(cfg.Region),
+			VPCIDSelector: platform.Select(KeyVPC),
+			Tags:          cfg.Tags(platform.TierNetwork, name(cfg, KeyInternetGateway)),
+		}},
+	}
+}
+
+// defaultSecurityGroup adopts the VPC's default security group with no rules,
+// which removes the rules AWS creates it with: nothing may use it.
+func defaultSecurityGroup(cfg *platform.Config) *ec2v1beta1.DefaultSecurityGroup {
+	return &ec2v1beta1.DefaultSecurityGroup{
+		ObjectMeta: cfg.Meta(platform.TierNetwork, KeyDefaultSecurityGroup),
+		Spec: ec2v1beta1.DefaultSecurityGroupSpec{ForProvider: ec2v1beta1.DefaultSecurityGroupParameters{
+			Region:        ptr.To(cfg.Region),
+			VPCIDSelector: platform.Select(KeyVPC),
+			Tags:          cfg.Tags(platform.TierNetwork, name(cfg, KeyDefaultSecurityGroup)+"-closed"),
+		}},
+	}
+}
+
+func subnet(cfg *platform.Config, tier SubnetTier, zone, cidrBlock string) *ec2v1beta1.Subnet {
+	key := KeySubnet(tier, zone)
+	meta := cfg.Meta(platform.TierNetwork, key)
+	meta.Labels[LabelSubnetTier] = string(tier)
+	s := &ec2v1beta1.Subnet{
+		ObjectMeta: meta,
+		Spec: ec2v1beta1.SubnetSpec{ForProvider: ec2v1beta1.SubnetParameters_2{
+			Region:           ptr.To(cfg.Region),
+			VPCIDSelector:    platform.Select(KeyVPC),
+			AvailabilityZone: ptr.To(zone),
+			CidrBlock:        ptr.To(cidrBlock),
+			// No subnet hands out public addresses: the NAT gateways and
+			// load balancers that need one get an Elastic IP or their own.
+			MapPublicIPOnLaunch: ptr.To(false),
+			Tags:                cfg.Tags(platform.TierNetwork, name(cfg, key)),
+		}},
+	}
+	// Tags the AWS Load Balancer Controller discovers subnets by.
+	switch tier {
+	case Public:
+		s.Spec.ForProvider.Tags["kubernetes.io/role/elb"] = ptr.To("1")
+	case Private:
+		s.Spec.ForProvider.Tags["kubernetes.io/role/internal-elb"] = ptr.To("1")
+	}
+	s.Spec.ForProvider.Tags["paynext:subnet-tier"] = ptr.To(string(tier))
+	return s
+}

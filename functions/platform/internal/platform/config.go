@@ -1,0 +1,131 @@
+// Package platform holds what every tier shares: the resolved configuration
+// (the claim's spec with the environment profile applied), stable naming,
+// labels and selectors, and typed access to observed state.
+package platform
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+)
+
+// Zone is one availability zone, identified by its name; Letter is its index
+// in a–f and decides its subnets, so zones can be listed in any order.
+type Zone struct {
+	Name   string
+	Letter int
+}
+
+// Config is the platform spec resolved against its environment profile. Tiers
+// read only Config: every default lives in Resolve.
+type Config struct {
+	// Name identifies the platform: the claim's name when claimed, else the XR's.
+	Name        string
+	Environment v1alpha1.Environment
+	Region      string
+	DRRegion    string
+	// AccountID is empty until it is given in the spec or learned from AWS.
+	AccountID string
+
+	VPCCIDR netip.Prefix
+	// Zones sorted by name.
+	Zones            []Zone
+	NATGateways      v1alpha1.NATGatewayMode
+	LogRetentionDays int32
+
+	userTags map[string]string
+}
+
+// Profile is what an environment defaults to.
+type Profile struct {
+	NATGateways      v1alpha1.NATGatewayMode
+	LogRetentionDays int32
+	// KeyDeletionWindowDays is how long a scheduled CMK deletion can be cancelled.
+	KeyDeletionWindowDays int32
+	// KeyDeletionNeedsMFA protects CMKs from being disabled or scheduled for
+	// deletion without MFA. Dev relaxes it so Crossplane can tear it down.
+	KeyDeletionNeedsMFA bool
+	// OrphanOnDelete keeps data stores, audit logs and keys in AWS when the
+	// claim is deleted.
+	OrphanOnDelete bool
+}
+
+// ProfileFor returns the environment's profile.
+func ProfileFor(env v1alpha1.Environment) Profile {
+	switch env {
+	case v1alpha1.EnvironmentProd:
+		return Profile{NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true}
+	case v1alpha1.EnvironmentStaging:
+		return Profile{NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true}
+	default:
+		return Profile{NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7}
+	}
+}
+
+// Profile of this platform's environment.
+func (c *Config) Profile() Profile { return ProfileFor(c.Environment) }
+
+// Resolve applies the environment profile to a validated spec. name is the
+// platform's identity and accountID the account learned so far ("" if none).
+func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
+	p := ProfileFor(s.Environment)
+	c := &Config{
+		Name:             name,
+		Environment:      s.Environment,
+		Region:           s.Region,
+		DRRegion:         s.DRRegion,
+		AccountID:        accountID,
+		VPCCIDR:          netip.MustParsePrefix(s.Network.VPCCIDR),
+		NATGateways:      s.Network.NATGateways,
+		LogRetentionDays: s.Logging.RetentionDays,
+		userTags:         s.Tags,
+	}
+	if s.AccountID != "" {
+		c.AccountID = s.AccountID
+	}
+	if c.NATGateways == "" {
+		c.NATGateways = p.NATGateways
+	}
+	if c.LogRetentionDays == 0 {
+		c.LogRetentionDays = p.LogRetentionDays
+	}
+	for _, z := range s.Network.AvailabilityZones {
+		c.Zones = append(c.Zones, Zone{Name: z, Letter: int(z[len(z)-1] - 'a')})
+	}
+	slices.SortFunc(c.Zones, func(a, b Zone) int { return strings.Compare(a.Name, b.Name) })
+	return c
+}
+
+// Partition of the region: aws, or aws-us-gov for GovCloud.
+func (c *Config) Partition() string {
+	if strings.Contains(c.Region, "-gov-") {
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// ARN builds an ARN of this platform's partition, region and account.
+func (c *Config) ARN(service, resource string) string {
+	return "arn:" + c.Partition() + ":" + service + ":" + c.Region + ":" + c.AccountID + ":" + resource
+}
+
+// ServiceName is the VPC endpoint service name of an AWS service in the region.
+func (c *Config) ServiceName(service string) string {
+	return "com.amazonaws." + c.Region + "." + service
+}
+
+// AccountFromARN returns the account field of an ARN, "" if it has none.
+func AccountFromARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || len(parts[4]) != 12 {
+		return ""
+	}
+	for _, r := range parts[4] {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return parts[4]
+}

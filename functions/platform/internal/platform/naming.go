@@ -1,0 +1,80 @@
+package platform
+
+import (
+	"maps"
+
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+// Labels every composed resource carries. Selectors between composed resources
+// match on them (with matchControllerRef), never on cloud IDs.
+const (
+	LabelTier     = "platform.paynext.io/tier"
+	LabelResource = "platform.paynext.io/resource"
+)
+
+// AnnotationExternalName names the AWS resource for kinds AWS lets us name.
+const AnnotationExternalName = "crossplane.io/external-name"
+
+// Tiers of the platform.
+const (
+	TierNetwork    = "network"
+	TierSecurity   = "security"
+	TierMonitoring = "monitoring"
+	TierKubernetes = "kubernetes"
+	TierDatabase   = "database"
+	TierStorage    = "storage"
+)
+
+// Prefix of every AWS name the platform gives: paynext-<environment>. One
+// platform per environment per account and region is the model (the seed's).
+func (c *Config) Prefix() string { return "paynext-" + string(c.Environment) }
+
+// LogGroupPrefix is the path under which the platform's log groups live.
+func (c *Config) LogGroupPrefix() string { return "/aws/paynext/" + string(c.Environment) }
+
+// Meta is the metadata of the composed resource key of tier.
+func (c *Config) Meta(tier, key string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Labels: map[string]string{LabelTier: tier, LabelResource: key}}
+}
+
+// NamedMeta is Meta for a resource whose AWS name we choose: the name is set
+// as its external name, so a recreated claim adopts the same AWS resource.
+func (c *Config) NamedMeta(tier, key, externalName string) metav1.ObjectMeta {
+	m := c.Meta(tier, key)
+	m.Annotations = map[string]string{AnnotationExternalName: externalName}
+	return m
+}
+
+// Tags for an AWS resource of tier: the claim's tags, then the platform's own
+// (which win), with Name set to the resource's AWS-visible name.
+func (c *Config) Tags(tier, name string) map[string]*string {
+	out := make(map[string]*string, len(c.userTags)+5)
+	for k, v := range c.userTags {
+		out[k] = ptr.To(v)
+	}
+	maps.Copy(out, map[string]*string{
+		"Environment":      ptr.To(string(c.Environment)),
+		"ManagedBy":        ptr.To("crossplane"),
+		"paynext:platform": ptr.To(c.Name),
+		"paynext:tier":     ptr.To(tier),
+		"Name":             ptr.To(name),
+	})
+	return out
+}
+
+// Select is the selector of the composed resource key of the same XR.
+func Select(key string) *xpv1.Selector {
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelResource: key}}
+}
+
+// Orphan returns the deletion policy for a stateful resource: Orphan where the
+// environment keeps data past the claim, else the provider's default.
+func (c *Config) Orphan() xpv1.DeletionPolicy {
+	if c.Profile().OrphanOnDelete {
+		return xpv1.DeletionOrphan
+	}
+	return ""
+}

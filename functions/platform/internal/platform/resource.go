@@ -1,0 +1,50 @@
+package platform
+
+import (
+	"fmt"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// Resource is one composed resource a tier wants, as a typed provider object.
+type Resource struct {
+	Key    string
+	Object runtime.Object
+}
+
+// Observed gives typed access to the observed composed resources.
+type Observed map[resource.Name]resource.ObservedComposed
+
+// Get decodes the observed resource key into out (a typed provider object).
+// It reports false when the resource is not observed or does not decode.
+func (o Observed) Get(key string, out runtime.Object) bool {
+	oc, ok := o[resource.Name(key)]
+	if !ok || oc.Resource == nil {
+		return false
+	}
+	return runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, out) == nil
+}
+
+// Ready reports whether the observed resource key has condition Ready=True.
+func (o Observed) Ready(key string) bool {
+	oc, ok := o[resource.Name(key)]
+	if !ok || oc.Resource == nil {
+		return false
+	}
+	return oc.Resource.GetCondition("Ready").Status == "True"
+}
+
+// Tier renders one tier: a pure function of the resolved config and the
+// observed state.
+type Tier interface {
+	Name() string
+	Render(cfg *Config, observed Observed) ([]Resource, error)
+}
+
+// DuplicateKeyError reports two tiers rendering the same key.
+type DuplicateKeyError struct{ Key, First, Second string }
+
+func (e DuplicateKeyError) Error() string {
+	return fmt.Sprintf("composed resource %q is rendered by both the %s and the %s tier", e.Key, e.First, e.Second)
+}

@@ -1,0 +1,36 @@
+package platform
+
+import (
+	"sync"
+
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
+	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
+	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
+	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
+	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+var registerOnce sync.Once
+
+// RegisterSchemes adds the provider API groups the tiers render to the
+// scheme composed.From types objects with. It runs once, before any request:
+// a runtime.Scheme is safe for concurrent reads only after registration.
+func RegisterSchemes() error {
+	var err error
+	registerOnce.Do(func() {
+		for _, add := range []func(*runtime.Scheme) error{
+			cwlv1beta1.AddToScheme,
+			ec2v1beta1.AddToScheme,
+			ec2v1beta2.AddToScheme,
+			iamv1beta1.AddToScheme,
+			kmsv1beta1.AddToScheme,
+		} {
+			if err = add(composed.Scheme); err != nil {
+				return
+			}
+		}
+	})
+	return err
+}

@@ -1,0 +1,50 @@
+// Command function-paynext-platform is the Crossplane composition function
+// that renders every tier of a PayNext platform from one XPayNextPlatform.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/crossplane/function-sdk-go"
+)
+
+// defaultMaxRecvMessageSize is well above gRPC's 4 MiB default: the request
+// carries the observed state of every composed resource, which grows with the
+// platform.
+const defaultMaxRecvMessageSize = 64 << 20
+
+func main() {
+	var (
+		debug       = flag.Bool("debug", false, "Emit debug logs as well as info logs.")
+		network     = flag.String("network", "tcp", "Network on which to listen for gRPC connections.")
+		address     = flag.String("address", ":9443", "Address at which to listen for gRPC connections.")
+		tlsCertsDir = flag.String("tls-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"), "Directory with the server's tls.crt and tls.key and the clients' ca.crt (env TLS_SERVER_CERTS_DIR).")
+		insecure    = flag.Bool("insecure", false, "Serve without mTLS, for crossplane render's Development runtime. Never in a cluster.")
+		maxRecv     = flag.Int("max-recv-message-size", defaultMaxRecvMessageSize, "Largest RunFunctionRequest to accept, in bytes.")
+	)
+	flag.Parse()
+	if err := run(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv); err != nil {
+		fmt.Fprintln(os.Stderr, "function-paynext-platform:", err)
+		os.Exit(1)
+	}
+}
+
+func run(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int) error {
+	log, err := function.NewLogger(debug)
+	if err != nil {
+		return err
+	}
+	fn, err := NewFunction(log)
+	if err != nil {
+		return err
+	}
+	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv)
+	return function.Serve(fn,
+		function.Listen(network, address),
+		function.MTLSCertificates(tlsCertsDir),
+		function.Insecure(insecure),
+		function.MaxRecvMessageSize(maxRecv),
+	)
+}
