@@ -15,7 +15,7 @@ port=${FUNCTION_PORT:-9443}
 bin=${BIN_DIR:-bin}
 log() { echo "render: $*" >&2; }
 
-[ -x "$bin/crossplane" ] || hack/install-crossplane.sh
+hack/install-tool.sh crossplane
 log "building the function"
 go build -o "$bin/function-paynext-platform" ./functions/platform
 go build -o "$bin/claimtoxr" ./hack/claimtoxr
@@ -23,8 +23,13 @@ go build -o "$bin/claimtoxr" ./hack/claimtoxr
 work=$(mktemp -d)
 fn_pid=
 cleanup() {
-  [ -n "$fn_pid" ] && kill "$fn_pid" 2>/dev/null && wait "$fn_pid" 2>/dev/null
+  status=$?
+  if [ -n "$fn_pid" ]; then
+    kill "$fn_pid" 2>/dev/null || true
+    wait "$fn_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 
@@ -43,6 +48,8 @@ done
 
 args=("$work/xr.yaml" compositions/platform.yaml "$work/functions.yaml")
 [ -n "$observed" ] && args+=(--observed-resources "$observed")
+# shellcheck disable=SC2206 # extra crossplane render flags, split on purpose
+[ -n "${RENDER_FLAGS:-}" ] && args+=($RENDER_FLAGS)
 log "rendering $input"
 if ! "$bin/crossplane" render "${args[@]}" > "$work/out.yaml" 2> "$work/render.err"; then
   cat "$work/render.err" >&2

@@ -25,13 +25,13 @@ func main() {
 		maxRecv     = flag.Int("max-recv-message-size", defaultMaxRecvMessageSize, "Largest RunFunctionRequest to accept, in bytes.")
 	)
 	flag.Parse()
-	if err := run(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv); err != nil {
+	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv); err != nil {
 		fmt.Fprintln(os.Stderr, "function-paynext-platform:", err)
 		os.Exit(1)
 	}
 }
 
-func run(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int) error {
+func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int) error {
 	log, err := function.NewLogger(debug)
 	if err != nil {
 		return err

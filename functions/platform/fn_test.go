@@ -1,0 +1,302 @@
+package main
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+	"github.com/paynext/platform/functions/platform/internal/network"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// spec returns the spec map of an XR for in-place edits.
+func spec(xr map[string]any) map[string]any { return xr["spec"].(map[string]any) }
+
+func TestRunFunctionRejectsBadInputNamingTheField(t *testing.T) {
+	cases := map[string]struct {
+		edit      func(s map[string]any)
+		wantField string
+	}{
+		"UnknownEnvironment":       {func(s map[string]any) { s["environment"] = "qa" }, "spec.environment"},
+		"MissingRegion":            {func(s map[string]any) { delete(s, "region") }, "spec.region"},
+		"RegionNotARegion":         {func(s map[string]any) { s["region"] = "mars-1" }, "spec.region"},
+		"DRRegionEqualsRegion":     {func(s map[string]any) { s["drRegion"] = "us-west-2" }, "spec.drRegion"},
+		"AccountIDNotTwelveDigits": {func(s map[string]any) { s["accountId"] = "12345" }, "spec.accountId"},
+		"CIDRNotACIDR":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0" }, "spec.network.vpcCidr"},
+		"CIDRTooSmall":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0/24" }, "spec.network.vpcCidr"},
+		"CIDRTooLarge":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0/8" }, "spec.network.vpcCidr"},
+		"CIDRNotANetworkAddress":   {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.3.0/16" }, "spec.network.vpcCidr"},
+		"CIDRIPv6":                 {func(s map[string]any) { net(s)["vpcCidr"] = "fd00::/16" }, "spec.network.vpcCidr"},
+		"NoZones":                  {func(s map[string]any) { net(s)["availabilityZones"] = []any{} }, "spec.network.availabilityZones"},
+		"ZoneOfAnotherRegion":      {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-east-1b"} }, "spec.network.availabilityZones[1]"},
+		"ZoneNotAZone":             {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2-lax-1a"} }, "spec.network.availabilityZones[1]"},
+		"ZoneTwice":                {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2a"} }, "spec.network.availabilityZones[1]"},
+		"ProdWithOneZone":          {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a"} }, "spec.network.availabilityZones"},
+		"UnknownNATMode":           {func(s map[string]any) { net(s)["natGateways"] = "None" }, "spec.network.natGateways"},
+		"SecurityEmailNotAnEmail":  {func(s map[string]any) { sub(s, "contacts")["securityEmail"] = "security" }, "spec.contacts.securityEmail"},
+		"NoComplianceEmail":        {func(s map[string]any) { delete(sub(s, "contacts"), "complianceEmail") }, "spec.contacts.complianceEmail"},
+		"BadMasterUsername":        {func(s map[string]any) { sub(s, "database")["masterUsername"] = "1admin" }, "spec.database.masterUsername"},
+		"BadInstanceClass":         {func(s map[string]any) { sub(s, "database")["instanceClass"] = "r6g.large" }, "spec.database.instanceClass"},
+		"BadKubernetesVersion":     {func(s map[string]any) { sub(s, "kubernetes")["version"] = "1.3" }, "spec.kubernetes.version"},
+		"BadNodeInstanceType":      {func(s map[string]any) { sub(s, "kubernetes")["nodeInstanceType"] = "large" }, "spec.kubernetes.nodeInstanceType"},
+		"UnknownStandard":          {func(s map[string]any) { sub(s, "compliance")["standards"] = []any{"pci-dss", "iso"} }, "spec.compliance.standards[1]"},
+		"RetentionCloudWatchLacks": {func(s map[string]any) { s["logging"] = map[string]any{"retentionDays": 10.0} }, "spec.logging.retentionDays"},
+		"ReservedTagKey":           {func(s map[string]any) { s["tags"] = map[string]any{"aws:owner": "x"} }, "spec.tags[aws:owner]"},
+		"ConflictingEnvTag":        {func(s map[string]any) { s["tags"] = map[string]any{"Environment": "dev"} }, "spec.tags[Environment]"},
+	}
+	f := newTestFunction(t)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			xr := readXR(t, exampleXR("prod"))
+			tc.edit(spec(xr))
+			rsp := run(t, f, newRequest(t, xr, nil))
+			msg := fatalOf(rsp)
+			if msg == "" {
+				t.Fatalf("want a Fatal result naming %s, got none", tc.wantField)
+			}
+			if !strings.Contains(msg, tc.wantField+":") {
+				t.Errorf("want the Fatal message to name %s, got: %s", tc.wantField, msg)
+			}
+			if n := len(rsp.GetDesired().GetResources()); n != 0 {
+				t.Errorf("want no desired resources with a Fatal result (Crossplane would delete the rest), got %d", n)
+			}
+		})
+	}
+}
+
+func net(s map[string]any) map[string]any { return sub(s, "network") }
+
+func sub(s map[string]any, k string) map[string]any {
+	if _, ok := s[k]; !ok {
+		s[k] = map[string]any{}
+	}
+	return s[k].(map[string]any)
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	f := newTestFunction(t)
+	for _, env := range examples {
+		t.Run(env, func(t *testing.T) {
+			req := converged(t, f, readXR(t, exampleXR(env)))
+			a, _ := proto.MarshalOptions{Deterministic: true}.Marshal(run(t, f, req))
+			b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(run(t, f, req))
+			if string(a) != string(b) {
+				t.Error("two renders of the same request must be byte-identical")
+			}
+		})
+	}
+}
+
+func TestZoneOrderChangesNothing(t *testing.T) {
+	f := newTestFunction(t)
+	for _, env := range examples {
+		t.Run(env, func(t *testing.T) {
+			xr := readXR(t, exampleXR(env))
+			want := run(t, f, converged(t, f, xr))
+
+			permuted := readXR(t, exampleXR(env))
+			net(spec(permuted))["availabilityZones"] = []any{"us-west-2c", "us-west-2a", "us-west-2b"}
+			req := converged(t, f, xr)
+			req.Observed.Composite = newRequest(t, permuted, nil).Observed.Composite
+			got := run(t, f, req)
+			if diff := cmp.Diff(want.GetDesired(), got.GetDesired(), protocmp.Transform()); diff != "" {
+				t.Errorf("reordering availabilityZones must not change any desired resource (-in order +permuted):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAccountDependentResourcesWaitForTheAccount(t *testing.T) {
+	f := newTestFunction(t)
+	accountKeys := []string{security.KeyLogsKMSKey, security.KeyLogsKMSAlias, network.KeyFlowLogGroup, network.KeyFlowLogRole, network.KeyFlowLog}
+
+	t.Run("NotYetKnown", func(t *testing.T) {
+		rsp := run(t, f, newRequest(t, readXR(t, exampleXR("prod")), nil))
+		d := desiredOf(t, rsp)
+		for _, k := range accountKeys {
+			if _, ok := d[resource.Name(k)]; ok {
+				t.Errorf("%s names the account in a policy: it must wait until the account is known", k)
+			}
+		}
+		if len(rsp.GetResults()) != 1 || rsp.GetResults()[0].GetSeverity() != fnv1.Severity_SEVERITY_NORMAL {
+			t.Errorf("want one Normal result saying what waits for the account, got %v", rsp.GetResults())
+		}
+	})
+	known := map[string]func(xr map[string]any) map[resource.Name]resource.ObservedComposed{
+		"FromSpec": func(xr map[string]any) map[resource.Name]resource.ObservedComposed {
+			spec(xr)["accountId"] = fakeaws.AccountID
+			return nil
+		},
+		"FromStatus": func(xr map[string]any) map[resource.Name]resource.ObservedComposed {
+			xr["status"] = map[string]any{"accountId": fakeaws.AccountID}
+			return nil
+		},
+		"FromTheObservedVPC": func(xr map[string]any) map[resource.Name]resource.ObservedComposed {
+			rsp := run(t, f, newRequest(t, xr, nil))
+			vpc := desiredOf(t, rsp)[network.KeyVPC]
+			return map[resource.Name]resource.ObservedComposed{network.KeyVPC: {Resource: fakeaws.ObserveOne(network.KeyVPC, vpc.Resource, "us-west-2")}}
+		},
+	}
+	for name, setup := range known {
+		t.Run(name, func(t *testing.T) {
+			xr := readXR(t, exampleXR("prod"))
+			observed := setup(xr)
+			rsp := run(t, f, newRequest(t, xr, observed))
+			d := desiredOf(t, rsp)
+			for _, k := range accountKeys {
+				if _, ok := d[resource.Name(k)]; !ok {
+					t.Errorf("want %s rendered once the account is known", k)
+				}
+			}
+			if got := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["accountId"]; got != fakeaws.AccountID {
+				t.Errorf("want status.accountId %s recorded, got %v", fakeaws.AccountID, got)
+			}
+		})
+	}
+}
+
+func TestReadinessFollowsTheProvider(t *testing.T) {
+	f := newTestFunction(t)
+	xr := readXR(t, exampleXR("dev"))
+	req := converged(t, f, xr)
+	vpc := req.Observed.Resources[network.KeyVPC].GetResource().AsMap()
+	vpc["status"].(map[string]any)["conditions"] = []any{map[string]any{"type": "Ready", "status": "False", "reason": "Creating"}}
+	req.Observed.Resources[network.KeyVPC] = newRequest(t, vpc, nil).Observed.Composite
+	delete(req.Observed.Resources, network.KeyInternetGateway)
+
+	got := map[string]fnv1.Ready{}
+	for k, r := range run(t, f, req).GetDesired().GetResources() {
+		got[k] = r.GetReady()
+	}
+	want := map[string]fnv1.Ready{
+		network.KeyVPC:             fnv1.Ready_READY_UNSPECIFIED,
+		network.KeyInternetGateway: fnv1.Ready_READY_UNSPECIFIED,
+		network.KeyS3Endpoint:      fnv1.Ready_READY_TRUE,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: want readiness %s (Ready=True observed → TRUE, else left unspecified, never FALSE), got %s", k, w, got[k])
+		}
+	}
+	for k, r := range got {
+		if r == fnv1.Ready_READY_FALSE {
+			t.Errorf("%s is marked not ready: readiness must stay unspecified until the provider says Ready", k)
+		}
+	}
+}
+
+func TestStatusCarriesNetworkOutputs(t *testing.T) {
+	f := newTestFunction(t)
+	rsp := run(t, f, converged(t, f, readXR(t, exampleXR("staging"))))
+	status := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+	n := status["network"].(map[string]any)
+	if !strings.HasPrefix(n["vpcId"].(string), "vpc-") {
+		t.Errorf("want status.network.vpcId from the observed VPC, got %v", n["vpcId"])
+	}
+	for _, k := range []string{"publicSubnetIds", "privateSubnetIds", "databaseSubnetIds", "natGatewayIds"} {
+		m, _ := n[k].(map[string]any)
+		if got := slices.Sorted(maps.Keys(m)); !slices.Equal(got, []string{"us-west-2a", "us-west-2b", "us-west-2c"}) {
+			t.Errorf("want status.network.%s keyed by every zone, got %v", k, got)
+		}
+	}
+	if n["flowLogGroup"] != "/aws/paynext/staging/vpc-flow-logs" {
+		t.Errorf("want status.network.flowLogGroup, got %v", n["flowLogGroup"])
+	}
+	if arn, _ := status["security"].(map[string]any)["logsKeyArn"].(string); !strings.HasPrefix(arn, "arn:aws:kms:") {
+		t.Errorf("want status.security.logsKeyArn from the observed key, got %q", arn)
+	}
+}
+
+func TestEarlierStepsDesiredStateIsKept(t *testing.T) {
+	f := newTestFunction(t)
+	req := newRequest(t, readXR(t, exampleXR("dev")), nil)
+	earlier := newRequest(t, map[string]any{"apiVersion": "example.org/v1", "kind": "Thing", "metadata": map[string]any{"name": "kept"}}, nil)
+	req.Desired = &fnv1.State{Resources: map[string]*fnv1.Resource{"from-an-earlier-step": earlier.Observed.Composite}}
+	if _, ok := run(t, f, req).GetDesired().GetResources()["from-an-earlier-step"]; !ok {
+		t.Error("want the desired resources of earlier pipeline steps carried forward")
+	}
+}
+
+func TestEverySelectorFindsARenderedResource(t *testing.T) {
+	f := newTestFunction(t)
+	for _, env := range examples {
+		t.Run(env, func(t *testing.T) {
+			d := desiredOf(t, run(t, f, converged(t, f, readXR(t, exampleXR(env)))))
+			labels := map[string]map[string]string{}
+			for name, r := range d {
+				labels[string(name)] = r.Resource.GetLabels()
+				if r.Resource.GetLabels()[platform.LabelResource] != string(name) {
+					t.Errorf("%s: want label %s=%s so selectors can find it", name, platform.LabelResource, name)
+				}
+				for k, v := range r.Resource.GetLabels() {
+					if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+						t.Errorf("%s: label %s=%q is not a valid label value: %v", name, k, v, errs)
+					}
+				}
+			}
+			for name, r := range d {
+				fp, _ := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+				for field, v := range fp {
+					sel, ok := v.(map[string]any)
+					if !ok || !strings.HasSuffix(field, "Selector") {
+						continue
+					}
+					if sel["matchControllerRef"] != true {
+						t.Errorf("%s.%s: want matchControllerRef, so it never picks another platform's resource", name, field)
+					}
+					match, _ := sel["matchLabels"].(map[string]any)
+					found := 0
+					for _, l := range labels {
+						if matchesAll(l, match) {
+							found++
+						}
+					}
+					if found == 0 {
+						t.Errorf("%s.%s: no rendered resource matches %v", name, field, match)
+					}
+				}
+			}
+		})
+	}
+}
+
+func matchesAll(labels map[string]string, match map[string]any) bool {
+	for k, v := range match {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestNATGatewaysFollowTheEnvironment(t *testing.T) {
+	f := newTestFunction(t)
+	for env, want := range map[string][]string{
+		"dev":     {"nat-gateway-us-west-2a"},
+		"staging": {"nat-gateway-us-west-2a", "nat-gateway-us-west-2b", "nat-gateway-us-west-2c"},
+		"prod":    {"nat-gateway-us-west-2a", "nat-gateway-us-west-2b", "nat-gateway-us-west-2c"},
+	} {
+		t.Run(env, func(t *testing.T) {
+			var got []string
+			for name, r := range desiredOf(t, run(t, f, newRequest(t, readXR(t, exampleXR(env)), nil))) {
+				if r.Resource.GetKind() == "NATGateway" {
+					got = append(got, string(name))
+				}
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: want one shared NAT gateway in dev and one per zone elsewhere (-want +got):\n%s", env, diff)
+			}
+		})
+	}
+}
