@@ -97,6 +97,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 				response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q of the %s tier", r.Key, tier.Name()))
 				return rsp, nil
 			}
+			// A typed status always marshals observedGeneration: 0; the
+			// provider owns status, so desired state carries none.
+			delete(cd.Object, "status")
 			dc := &resource.DesiredComposed{Resource: cd}
 			// Never mark a resource not ready: leave it unspecified until
 			// its provider reports Ready=True.

@@ -47,20 +47,24 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		id = p + "-" + h[:17]
 	}
 	svc := strings.SplitN(o.GroupVersionKind().Group, ".", 2)[0]
-	arn := "arn:aws:" + svc + ":" + region + ":" + AccountID + ":" + strings.ToLower(kind) + "/" + id
+	partition := "aws"
+	if strings.Contains(region, "-gov-") {
+		partition = "aws-us-gov"
+	}
+	arn := "arn:" + partition + ":" + svc + ":" + region + ":" + AccountID + ":" + strings.ToLower(kind) + "/" + id
 	switch kind {
 	case "Key":
 		id = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-		arn = "arn:aws:kms:" + region + ":" + AccountID + ":key/" + id
+		arn = "arn:" + partition + ":kms:" + region + ":" + AccountID + ":key/" + id
 	case "Role":
 		name := o.GetAnnotations()["crossplane.io/external-name"]
-		id, arn = name, "arn:aws:iam::"+AccountID+":role/"+name
+		id, arn = name, "arn:"+partition+":iam::"+AccountID+":role/"+name
 	case "Group":
 		name := o.GetAnnotations()["crossplane.io/external-name"]
-		id, arn = name, "arn:aws:logs:"+region+":"+AccountID+":log-group:"+name
+		id, arn = name, "arn:"+partition+":logs:"+region+":"+AccountID+":log-group:"+name
 	case "Alias":
 		id = o.GetAnnotations()["crossplane.io/external-name"]
-		arn = "arn:aws:kms:" + region + ":" + AccountID + ":" + id
+		arn = "arn:" + partition + ":kms:" + region + ":" + AccountID + ":" + id
 	}
 
 	if o.GetName() == "" {

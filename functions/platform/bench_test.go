@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// BenchmarkRunFunction renders the prod example with every composed resource
+// observed with provider-like status (the steady state Crossplane reconciles
+// in): request decoding, all tiers, response encoding as gRPC would.
+func BenchmarkRunFunction(b *testing.B) {
+	f := newTestFunction(b)
+	reqBytes, rspBytes := prodWireBytes(b, f)
+	b.SetBytes(int64(len(reqBytes)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req := &fnv1.RunFunctionRequest{}
+		if err := proto.Unmarshal(reqBytes, req); err != nil {
+			b.Fatal(err)
+		}
+		rsp, err := f.RunFunction(context.Background(), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := proto.Marshal(rsp); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(reqBytes)), "req-bytes")
+	b.ReportMetric(float64(len(rspBytes)), "rsp-bytes")
+}
+
+// BenchmarkProtoFloor is the least any function could cost on the same
+// bytes: unmarshal the request and marshal a response of the same size. The
+// ratio RunFunction/ProtoFloor is the function's own overhead.
+func BenchmarkProtoFloor(b *testing.B) {
+	f := newTestFunction(b)
+	reqBytes, rspBytes := prodWireBytes(b, f)
+	rsp := &fnv1.RunFunctionResponse{}
+	if err := proto.Unmarshal(rspBytes, rsp); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(reqBytes)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req := &fnv1.RunFunctionRequest{}
+		if err := proto.Unmarshal(reqBytes, req); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := proto.Marshal(rsp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func prodWireBytes(b *testing.B, f *Function) (req, rsp []byte) {
+	b.Helper()
+	r := converged(b, f, readXR(b, exampleXR("prod")))
+	req, err := proto.Marshal(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rsp, err = proto.Marshal(run(b, f, r))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return req, rsp
+}
