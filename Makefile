@@ -31,9 +31,9 @@ check-generated: ## Fail when the committed XRD or example XRs drift from their 
 	@echo "make check-generated: the XRD matches the Go types and examples/xrs the claims"
 
 .PHONY: build
-build: ## Build the function binary into bin/.
-	@go build -o bin/function-paynext-platform ./functions/platform
-	@echo "make build: bin/function-paynext-platform"
+build: ## Build the function binary into bin/ as the Dockerfile does (static, trimmed).
+	@CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o bin/function-paynext-platform ./functions/platform
+	@echo "make build: bin/function-paynext-platform (static, as in the image)"
 
 .PHONY: render
 render: ## Render a claim or XR: make render [XR=file] [OBSERVED=file]. YAML on stdout.
@@ -52,7 +52,7 @@ unit: ## Vet and run the Go tests (unit, golden, determinism, bad input).
 	@go test -count=1 ./...
 
 .PHONY: test
-test: unit check-generated validate ## Everything CI runs: unit tests, generated-file drift, render + schema validation.
+test: unit check-generated build validate package ## Everything CI runs: unit tests, generated-file drift, static build, render + schema validation, package build.
 	@echo "make test: all checks passed"
 
 .PHONY: bench

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
 	"github.com/paynext/platform/functions/platform/internal/fakeaws"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -23,49 +24,22 @@ import (
 func spec(xr map[string]any) map[string]any { return xr["spec"].(map[string]any) }
 
 func TestRunFunctionRejectsBadInputNamingTheField(t *testing.T) {
-	cases := map[string]struct {
-		edit      func(s map[string]any)
-		wantField string
-	}{
-		"UnknownEnvironment":       {func(s map[string]any) { s["environment"] = "qa" }, "spec.environment"},
-		"MissingRegion":            {func(s map[string]any) { delete(s, "region") }, "spec.region"},
-		"RegionNotARegion":         {func(s map[string]any) { s["region"] = "mars-1" }, "spec.region"},
-		"DRRegionEqualsRegion":     {func(s map[string]any) { s["drRegion"] = "us-west-2" }, "spec.drRegion"},
-		"AccountIDNotTwelveDigits": {func(s map[string]any) { s["accountId"] = "12345" }, "spec.accountId"},
-		"CIDRNotACIDR":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0" }, "spec.network.vpcCidr"},
-		"CIDRTooSmall":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0/24" }, "spec.network.vpcCidr"},
-		"CIDRTooLarge":             {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.0.0/8" }, "spec.network.vpcCidr"},
-		"CIDRNotANetworkAddress":   {func(s map[string]any) { net(s)["vpcCidr"] = "10.0.3.0/16" }, "spec.network.vpcCidr"},
-		"CIDRIPv6":                 {func(s map[string]any) { net(s)["vpcCidr"] = "fd00::/16" }, "spec.network.vpcCidr"},
-		"NoZones":                  {func(s map[string]any) { net(s)["availabilityZones"] = []any{} }, "spec.network.availabilityZones"},
-		"ZoneOfAnotherRegion":      {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-east-1b"} }, "spec.network.availabilityZones[1]"},
-		"ZoneNotAZone":             {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2-lax-1a"} }, "spec.network.availabilityZones[1]"},
-		"ZoneTwice":                {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2a"} }, "spec.network.availabilityZones[1]"},
-		"ProdWithOneZone":          {func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2a"} }, "spec.network.availabilityZones"},
-		"UnknownNATMode":           {func(s map[string]any) { net(s)["natGateways"] = "None" }, "spec.network.natGateways"},
-		"SecurityEmailNotAnEmail":  {func(s map[string]any) { sub(s, "contacts")["securityEmail"] = "security" }, "spec.contacts.securityEmail"},
-		"NoComplianceEmail":        {func(s map[string]any) { delete(sub(s, "contacts"), "complianceEmail") }, "spec.contacts.complianceEmail"},
-		"BadMasterUsername":        {func(s map[string]any) { sub(s, "database")["masterUsername"] = "1admin" }, "spec.database.masterUsername"},
-		"BadInstanceClass":         {func(s map[string]any) { sub(s, "database")["instanceClass"] = "r6g.large" }, "spec.database.instanceClass"},
-		"BadKubernetesVersion":     {func(s map[string]any) { sub(s, "kubernetes")["version"] = "1.3" }, "spec.kubernetes.version"},
-		"BadNodeInstanceType":      {func(s map[string]any) { sub(s, "kubernetes")["nodeInstanceType"] = "large" }, "spec.kubernetes.nodeInstanceType"},
-		"UnknownStandard":          {func(s map[string]any) { sub(s, "compliance")["standards"] = []any{"pci-dss", "iso"} }, "spec.compliance.standards[1]"},
-		"RetentionCloudWatchLacks": {func(s map[string]any) { s["logging"] = map[string]any{"retentionDays": 10.0} }, "spec.logging.retentionDays"},
-		"ReservedTagKey":           {func(s map[string]any) { s["tags"] = map[string]any{"aws:owner": "x"} }, "spec.tags[aws:owner]"},
-		"ConflictingEnvTag":        {func(s map[string]any) { s["tags"] = map[string]any{"Environment": "dev"} }, "spec.tags[Environment]"},
+	cases, err := invalidspec.Cases()
+	if err != nil {
+		t.Fatal(err)
 	}
 	f := newTestFunction(t)
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
 			xr := readXR(t, exampleXR("prod"))
-			tc.edit(spec(xr))
+			tc.Apply(spec(xr))
 			rsp := run(t, f, newRequest(t, xr, nil))
 			msg := fatalOf(rsp)
 			if msg == "" {
-				t.Fatalf("want a Fatal result naming %s, got none", tc.wantField)
+				t.Fatalf("want a Fatal result naming %s, got none", tc.FieldForFunction())
 			}
-			if !strings.Contains(msg, tc.wantField+":") {
-				t.Errorf("want the Fatal message to name %s, got: %s", tc.wantField, msg)
+			if !strings.Contains(msg, tc.FieldForFunction()+":") {
+				t.Errorf("want the Fatal message to name %s, got: %s", tc.FieldForFunction(), msg)
 			}
 			if n := len(rsp.GetDesired().GetResources()); n != 0 {
 				t.Errorf("want no desired resources with a Fatal result (Crossplane would delete the rest), got %d", n)
