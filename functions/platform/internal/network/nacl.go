@@ -27,28 +27,39 @@ type aclRule struct {
 
 const anywhere = "0.0.0.0/0"
 
-// ephemeral ports: the range Linux, ELB and NAT gateways answer from.
-const ephemeralFrom, ephemeralTo = 1024, 65535
+// Ephemeral ports: the range NAT gateways and clients receive replies on.
+// Replies from the internet are admitted in two ranges that leave out 3389,
+// so no rule opens RDP to 0.0.0.0/0 (CKV_AWS_231); 22 lies below the range.
+const (
+	ephemeralFrom, ephemeralTo = 1024, 65535
+	rdp                        = 3389
+)
+
+// internetReplies admits replies from the internet, numbered from n.
+func internetReplies(n int) []aclRule {
+	return []aclRule{
+		{name: "ingress-return-traffic-low", number: n, protocol: "tcp", cidr: anywhere, from: ephemeralFrom, to: rdp - 1},
+		{name: "ingress-return-traffic-high", number: n + 1, protocol: "tcp", cidr: anywhere, from: rdp + 1, to: ephemeralTo},
+	}
+}
 
 func networkACLs(cfg *platform.Config) ([]platform.Resource, error) {
 	vpc := cfg.VPCCIDR.String()
 	rules := map[SubnetTier][]aclRule{
 		// The load balancers take HTTPS (and HTTP, only to redirect it) from
 		// the internet; the NAT gateways get their replies on ephemeral ports.
-		Public: {
+		Public: append([]aclRule{
 			{name: "ingress-https", number: 100, protocol: "tcp", cidr: anywhere, from: 443, to: 443},
 			{name: "ingress-http-redirect", number: 110, protocol: "tcp", cidr: anywhere, from: 80, to: 80},
-			{name: "ingress-return-traffic", number: 120, protocol: "tcp", cidr: anywhere, from: ephemeralFrom, to: ephemeralTo},
 			{name: "ingress-vpc", number: 130, protocol: "-1", cidr: vpc},
 			{name: "egress-all", egress: true, number: 100, protocol: "-1", cidr: anywhere},
-		},
+		}, internetReplies(120)...),
 		// Workloads talk to the VPC freely and get replies from the internet
 		// through the NAT gateways.
-		Private: {
+		Private: append([]aclRule{
 			{name: "ingress-vpc", number: 100, protocol: "-1", cidr: vpc},
-			{name: "ingress-return-traffic", number: 110, protocol: "tcp", cidr: anywhere, from: ephemeralFrom, to: ephemeralTo},
 			{name: "egress-all", egress: true, number: 100, protocol: "-1", cidr: anywhere},
-		},
+		}, internetReplies(110)...),
 	}
 	// The database subnets take PostgreSQL from the private subnets and answer
 	// them; nothing else in or out. Rule numbers follow the zone letter.

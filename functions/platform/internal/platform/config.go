@@ -35,6 +35,13 @@ type Config struct {
 	NATGateways      v1alpha1.NATGatewayMode
 	LogRetentionDays int32
 
+	DatabaseMasterUsername string
+	DatabaseInstanceClass  string
+	ClusterName            string
+	KubernetesVersion      string
+	NodeInstanceType       string
+	ComplianceStandards    []v1alpha1.ComplianceStandard
+
 	userTags map[string]string
 }
 
@@ -50,22 +57,45 @@ type Profile struct {
 	// OrphanOnDelete keeps data stores, audit logs and keys in AWS when the
 	// claim is deleted.
 	OrphanOnDelete bool
+
+	DatabaseInstanceClass string
+	NodeInstanceType      string
 }
 
 // ProfileFor returns the environment's profile.
 func ProfileFor(env v1alpha1.Environment) Profile {
 	switch env {
 	case v1alpha1.EnvironmentProd:
-		return Profile{NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true}
+		return Profile{
+			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true,
+			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
+		}
 	case v1alpha1.EnvironmentStaging:
-		return Profile{NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true}
+		return Profile{
+			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true,
+			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
+		}
 	default:
-		return Profile{NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7}
+		return Profile{
+			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7,
+			DatabaseInstanceClass: "db.t4g.medium", NodeInstanceType: "t3.medium",
+		}
 	}
 }
 
 // Profile of this platform's environment.
 func (c *Config) Profile() Profile { return ProfileFor(c.Environment) }
+
+// DefaultKubernetesVersion is the EKS version a platform gets unless its spec
+// names one.
+const DefaultKubernetesVersion = "1.34"
+
+func or(v, fallback string) string {
+	if v != "" {
+		return v
+	}
+	return fallback
+}
 
 // Resolve applies the environment profile to a validated spec. name is the
 // platform's identity and accountID the account learned so far ("" if none).
@@ -80,7 +110,18 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		VPCCIDR:          netip.MustParsePrefix(s.Network.VPCCIDR),
 		NATGateways:      s.Network.NATGateways,
 		LogRetentionDays: s.Logging.RetentionDays,
-		userTags:         s.Tags,
+
+		DatabaseMasterUsername: or(s.Database.MasterUsername, "paynext_admin"),
+		DatabaseInstanceClass:  or(s.Database.InstanceClass, p.DatabaseInstanceClass),
+		ClusterName:            or(s.Kubernetes.ClusterName, "paynext-cluster"),
+		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
+		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
+		ComplianceStandards:    s.Compliance.Standards,
+
+		userTags: s.Tags,
+	}
+	if len(c.ComplianceStandards) == 0 {
+		c.ComplianceStandards = []v1alpha1.ComplianceStandard{"pci-dss", "gdpr", "sox"}
 	}
 	if s.AccountID != "" {
 		c.AccountID = s.AccountID
