@@ -44,6 +44,9 @@ while read -r group kind; do
 done
 log "validating against $(ls "$out/extensions" | wc -l) schemas"
 
+# Our own Crossplane objects, against Crossplane's schemas.
+for f in compositions/*.yaml examples/functions.yaml; do echo "---"; cat "$f"; done > "$out/rendered/crossplane-objects.yaml"
+
 status=0
 for f in "$out"/rendered/*.yaml; do
   if "$bin/crossplane" beta validate --error-on-missing-schemas \

@@ -17,11 +17,7 @@ func BenchmarkRunFunction(b *testing.B) {
 	b.SetBytes(int64(len(reqBytes)))
 	b.ReportAllocs()
 	for b.Loop() {
-		req := &fnv1.RunFunctionRequest{}
-		if err := proto.Unmarshal(reqBytes, req); err != nil {
-			b.Fatal(err)
-		}
-		rsp, err := f.RunFunction(context.Background(), req)
+		rsp, err := f.RunFunction(context.Background(), unmarshalRequest(b, reqBytes))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -46,10 +42,7 @@ func BenchmarkProtoFloor(b *testing.B) {
 	b.SetBytes(int64(len(reqBytes)))
 	b.ReportAllocs()
 	for b.Loop() {
-		req := &fnv1.RunFunctionRequest{}
-		if err := proto.Unmarshal(reqBytes, req); err != nil {
-			b.Fatal(err)
-		}
+		unmarshalRequest(b, reqBytes)
 		if _, err := proto.Marshal(rsp); err != nil {
 			b.Fatal(err)
 		}
@@ -68,4 +61,12 @@ func prodWireBytes(b *testing.B, f *Function) (req, rsp []byte) {
 		b.Fatal(err)
 	}
 	return req, rsp
+}
+
+func unmarshalRequest(b *testing.B, wire []byte) *fnv1.RunFunctionRequest {
+	req := &fnv1.RunFunctionRequest{}
+	if err := proto.Unmarshal(wire, req); err != nil {
+		b.Fatal(err)
+	}
+	return req
 }
