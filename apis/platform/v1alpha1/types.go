@@ -163,6 +163,22 @@ type KubernetesSpec struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]*\.[a-z0-9]+$`
 	NodeInstanceType string `json:"nodeInstanceType,omitempty"`
+
+	// +optional
+	Ingress IngressSpec `json:"ingress,omitempty"`
+}
+
+// IngressSpec shapes how traffic reaches the cluster's load balancer.
+type IngressSpec struct {
+	// AllowedCIDRs may reach the load balancer on 443 (and 80, which only
+	// redirects to HTTPS). Default [0.0.0.0/0]: the ALB is the one place open
+	// to the internet.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:MaxLength=18
+	// +kubebuilder:validation:items:Pattern=`^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$`
+	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
 }
 
 // ComplianceStandard is a framework the platform is assessed against.
@@ -228,4 +244,8 @@ type SecurityStatus struct {
 	// LogsKeyARN is the CMK every platform log group is encrypted with.
 	// +optional
 	LogsKeyARN string `json:"logsKeyArn,omitempty"`
+	// SecurityGroupIDs by purpose: alb, eks-cluster, eks-nodes, database,
+	// rds-proxy, efs.
+	// +optional
+	SecurityGroupIDs map[string]string `json:"securityGroupIds,omitempty"`
 }

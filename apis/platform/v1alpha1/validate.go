@@ -75,6 +75,11 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName, clusterNameRE, 90, "a letter followed by letters, digits or hyphens")...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "version"), s.Kubernetes.Version, kubeVersionRE, 5, `a Kubernetes minor version such as "1.34"`)...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "nodeInstanceType"), s.Kubernetes.NodeInstanceType, instanceTypeRE, 32, "an EC2 instance type such as t3.medium")...)
+	for i, c := range s.Kubernetes.Ingress.AllowedCIDRs {
+		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, field.Invalid(path.Child("kubernetes", "ingress", "allowedCidrs").Index(i), c, "must be an IPv4 network in CIDR notation such as 203.0.113.0/24"))
+		}
+	}
 	errs = append(errs, s.Compliance.validate(path.Child("compliance", "standards"))...)
 	if r := s.Logging.RetentionDays; r != 0 && !contains(LogRetentionDays, r) {
 		errs = append(errs, field.NotSupported(path.Child("logging", "retentionDays"), r, retentionStrings()))

@@ -35,7 +35,7 @@ var SubnetTiers = []SubnetTier{Public, Private, Database}
 
 // Composed resource keys other tiers select.
 const (
-	KeyVPC                  = "vpc"
+	KeyVPC                  = platform.KeyVPC
 	KeyInternetGateway      = "internet-gateway"
 	KeyDefaultSecurityGroup = "default-security-group"
 )

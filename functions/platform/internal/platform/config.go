@@ -40,7 +40,9 @@ type Config struct {
 	ClusterName            string
 	KubernetesVersion      string
 	NodeInstanceType       string
-	ComplianceStandards    []v1alpha1.ComplianceStandard
+	// IngressCIDRs may reach the load balancer.
+	IngressCIDRs        []string
+	ComplianceStandards []v1alpha1.ComplianceStandard
 
 	userTags map[string]string
 }
@@ -116,9 +118,13 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		ClusterName:            or(s.Kubernetes.ClusterName, "paynext-cluster"),
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
+		IngressCIDRs:           s.Kubernetes.Ingress.AllowedCIDRs,
 		ComplianceStandards:    s.Compliance.Standards,
 
 		userTags: s.Tags,
+	}
+	if len(c.IngressCIDRs) == 0 {
+		c.IngressCIDRs = []string{"0.0.0.0/0"}
 	}
 	if len(c.ComplianceStandards) == 0 {
 		c.ComplianceStandards = []v1alpha1.ComplianceStandard{"pci-dss", "gdpr", "sox"}

@@ -20,24 +20,25 @@ func minimalSpec(env v1alpha1.Environment) *v1alpha1.PlatformSpec {
 func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 	zones := []Zone{{Name: "us-west-2a", Letter: 0}, {Name: "us-west-2c", Letter: 2}}
 	standards := []v1alpha1.ComplianceStandard{"pci-dss", "gdpr", "sox"}
+	anywhere := []string{"0.0.0.0/0"}
 	cases := map[v1alpha1.Environment]Config{
 		v1alpha1.EnvironmentDev: {
 			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.t4g.medium", ClusterName: "paynext-cluster",
-			KubernetesVersion: "1.34", NodeInstanceType: "t3.medium", ComplianceStandards: standards,
+			KubernetesVersion: "1.34", NodeInstanceType: "t3.medium", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentStaging: {
 			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", ComplianceStandards: standards,
+			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentProd: {
 			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", ComplianceStandards: standards,
+			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 	}
 	for env, want := range cases {

@@ -15,6 +15,9 @@ const (
 	LabelResource = "platform.paynext.io/resource"
 )
 
+// KeyVPC is the network tier's VPC, which other tiers place resources in.
+const KeyVPC = "vpc"
+
 // AnnotationExternalName names the AWS resource for kinds AWS lets us name.
 const AnnotationExternalName = "crossplane.io/external-name"
 

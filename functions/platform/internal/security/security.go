@@ -1,9 +1,12 @@
-// Package security renders the security tier. Today it holds the platform's
-// logs CMK, which every log group (starting with the VPC flow logs) is
-// encrypted with; the tier's other keys, roles and groups build on it.
+// Package security renders the security tier: the security group of every
+// tier with its rules, and the platform's logs CMK, which every log group
+// (starting with the VPC flow logs) is encrypted with.
 package security
 
 import (
+	"strings"
+
+	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -25,15 +28,16 @@ type Tier struct{}
 func (Tier) Name() string { return platform.TierSecurity }
 
 // Render returns the tier's resources. Key policies name the account, so
-// nothing renders until the account is known.
+// keys render once the account is known.
 func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resource, error) {
+	rs := securityGroups(cfg)
 	if cfg.AccountID == "" {
-		return nil, nil
+		return rs, nil
 	}
-	return []platform.Resource{
-		{Key: KeyLogsKMSKey, Object: logsKey(cfg)},
-		{Key: KeyLogsKMSAlias, Object: alias(cfg, KeyLogsKMSAlias, KeyLogsKMSKey, "logs")},
-	}, nil
+	return append(rs,
+		platform.Resource{Key: KeyLogsKMSKey, Object: logsKey(cfg)},
+		platform.Resource{Key: KeyLogsKMSAlias, Object: alias(cfg, KeyLogsKMSAlias, KeyLogsKMSKey, "logs")},
+	), nil
 }
 
 // LogsKeyAlias is the alias of the logs CMK.
@@ -110,9 +114,19 @@ func administration(cfg *platform.Config) []policy.Statement {
 
 // Status is the tier's output, read from observed state.
 func Status(observed platform.Observed) *v1alpha1.SecurityStatus {
+	s := &v1alpha1.SecurityStatus{}
 	var k kmsv1beta1.Key
-	if !observed.Get(KeyLogsKMSKey, &k) || k.Status.AtProvider.Arn == nil {
-		return nil
+	if observed.Get(KeyLogsKMSKey, &k) && k.Status.AtProvider.Arn != nil {
+		s.LogsKeyARN = *k.Status.AtProvider.Arn
 	}
-	return &v1alpha1.SecurityStatus{LogsKeyARN: *k.Status.AtProvider.Arn}
+	for _, g := range groups {
+		var sg ec2v1beta1.SecurityGroup
+		if observed.Get(g.key, &sg) && sg.Status.AtProvider.ID != nil {
+			if s.SecurityGroupIDs == nil {
+				s.SecurityGroupIDs = map[string]string{}
+			}
+			s.SecurityGroupIDs[strings.TrimPrefix(g.key, "security-group-")] = *sg.Status.AtProvider.ID
+		}
+	}
+	return s
 }

@@ -4,7 +4,9 @@ import (
 	"slices"
 	"testing"
 
+	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -31,11 +33,11 @@ func TestLogsKey(t *testing.T) {
 	}
 	for env, want := range cases {
 		t.Run(string(env), func(t *testing.T) {
-			rs, err := Tier{}.Render(config(env, "111122223333"), nil)
-			if err != nil || len(rs) != 2 {
-				t.Fatalf("want the logs key and its alias, got %d resources, err %v", len(rs), err)
+			rs := byKey(t, config(env, "111122223333"))
+			k, ok := rs[KeyLogsKMSKey].(*kmsv1beta1.Key)
+			if !ok {
+				t.Fatal("want the logs key rendered once the account is known")
 			}
-			k := rs[0].Object.(*kmsv1beta1.Key)
 			p := k.Spec.ForProvider
 			if !*p.EnableKeyRotation {
 				t.Error("rotation must be on (CKV_AWS_7)")
@@ -74,15 +76,123 @@ func TestLogsKey(t *testing.T) {
 			if mfaGuarded != want.mfa {
 				t.Errorf("want scheduling key deletion to need MFA: %v, got %v", want.mfa, mfaGuarded)
 			}
-			if a := rs[1].Object.(*kmsv1beta1.Alias); a.GetAnnotations()[platform.AnnotationExternalName] != "alias/paynext/"+string(env)+"/logs" {
+			if a := rs[KeyLogsKMSAlias].(*kmsv1beta1.Alias); a.GetAnnotations()[platform.AnnotationExternalName] != "alias/paynext/"+string(env)+"/logs" {
 				t.Errorf("want the alias alias/paynext/%s/logs, got %v", env, a.GetAnnotations())
 			}
 		})
 	}
 }
 
-func TestNothingRendersBeforeTheAccountIsKnown(t *testing.T) {
-	if rs, _ := (Tier{}).Render(config(v1alpha1.EnvironmentProd, ""), nil); len(rs) != 0 {
-		t.Errorf("key policies name the account: want nothing before it is known, got %d resources", len(rs))
+func TestNoKeyRendersBeforeTheAccountIsKnown(t *testing.T) {
+	for key, obj := range byKey(t, config(v1alpha1.EnvironmentProd, "")) {
+		switch obj.(type) {
+		case *kmsv1beta1.Key, *kmsv1beta1.Alias:
+			t.Errorf("%s: key policies name the account; nothing of a key may render before it is known", key)
+		}
 	}
+}
+
+func byKey(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
+	t.Helper()
+	rs, err := Tier{}.Render(cfg, nil)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	out := map[string]runtime.Object{}
+	for _, r := range rs {
+		if _, dup := out[r.Key]; dup {
+			t.Fatalf("key %s rendered twice", r.Key)
+		}
+		out[r.Key] = r.Object
+	}
+	return out
+}
+
+// TestSecurityGroupRules holds every rule to the controls: only the ALB takes
+// traffic from outside the VPC, and only on 443 and 80; nothing is open on 22
+// or 3389; every rule says what it is for and points at a rendered group.
+func TestSecurityGroupRules(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "111122223333")
+	cfg.IngressCIDRs = []string{"0.0.0.0/0", "203.0.113.0/24"}
+	rs := byKey(t, cfg)
+	groups := 0
+	for key, obj := range rs {
+		var group, peer string
+		var p struct {
+			egress         bool
+			protocol, cidr string
+			from, to       float64
+			description    *string
+		}
+		switch r := obj.(type) {
+		case *ec2v1beta1.SecurityGroup:
+			groups++
+			continue
+		case *ec2v1beta1.SecurityGroupIngressRule:
+			f := r.Spec.ForProvider
+			group, p.protocol, p.description = f.SecurityGroupIDSelector.MatchLabels[platform.LabelResource], *f.IPProtocol, f.Description
+			p.cidr, p.from, p.to = deref(f.CidrIPv4), derefF(f.FromPort), derefF(f.ToPort)
+			if f.ReferencedSecurityGroupIDSelector != nil {
+				peer = f.ReferencedSecurityGroupIDSelector.MatchLabels[platform.LabelResource]
+			}
+		case *ec2v1beta1.SecurityGroupEgressRule:
+			f := r.Spec.ForProvider
+			p.egress = true
+			group, p.protocol, p.description = f.SecurityGroupIDSelector.MatchLabels[platform.LabelResource], *f.IPProtocol, f.Description
+			p.cidr, p.from, p.to = deref(f.CidrIPv4), derefF(f.FromPort), derefF(f.ToPort)
+			if f.ReferencedSecurityGroupIDSelector != nil {
+				peer = f.ReferencedSecurityGroupIDSelector.MatchLabels[platform.LabelResource]
+			}
+		default:
+			continue
+		}
+		if p.description == nil || *p.description == "" {
+			t.Errorf("%s: every rule needs a description", key)
+		}
+		if _, ok := rs[group].(*ec2v1beta1.SecurityGroup); !ok {
+			t.Errorf("%s: its group %q is not rendered", key, group)
+		}
+		if peer != "" {
+			if _, ok := rs[peer].(*ec2v1beta1.SecurityGroup); !ok {
+				t.Errorf("%s: its peer group %q is not rendered", key, peer)
+			}
+		}
+		if (p.cidr == "") == (peer == "") {
+			t.Errorf("%s: want exactly one of a CIDR and a peer group", key)
+		}
+		if p.egress {
+			continue
+		}
+		for _, port := range []float64{22, 3389} {
+			covers := p.protocol == "-1" || (p.from <= port && port <= p.to)
+			if p.cidr != "" && covers {
+				t.Errorf("%s: opens %v to %s (CKV_AWS_24/25)", key, port, p.cidr)
+			}
+		}
+		if p.cidr == "0.0.0.0/0" && !(group == KeyALBSecurityGroup && (p.from == 443 || p.from == 80) && p.from == p.to) {
+			t.Errorf("%s: only the ALB may take traffic from 0.0.0.0/0, and only on 443 and 80", key)
+		}
+	}
+	if groups != 6 {
+		t.Errorf("want one security group per tier (alb, eks-cluster, eks-nodes, database, rds-proxy, efs), got %d", groups)
+	}
+	for _, want := range []string{"security-group-alb-ingress-https-0-0-0-0-0", "security-group-alb-ingress-https-203-0-113-0-24"} {
+		if _, ok := rs[want]; !ok {
+			t.Errorf("want %s: one HTTPS rule per allowed CIDR, keyed by the CIDR", want)
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefF(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
 }
