@@ -9,6 +9,7 @@ import (
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
@@ -24,18 +25,15 @@ func config(env v1alpha1.Environment, account string, zones ...string) *platform
 	}, account)
 }
 
-func render(t *testing.T, cfg *platform.Config) map[string]any {
+func render(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
 	rs, err := Tier{}.Render(cfg, nil)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
-	out := map[string]any{}
-	for _, r := range rs {
-		if _, dup := out[r.Key]; dup {
-			t.Fatalf("key %s rendered twice", r.Key)
-		}
-		out[r.Key] = r.Object
+	out, err := platform.Index(rs)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

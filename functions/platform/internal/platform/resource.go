@@ -48,3 +48,15 @@ type DuplicateKeyError struct{ Key, First, Second string }
 func (e DuplicateKeyError) Error() string {
 	return fmt.Sprintf("composed resource %q is rendered by both the %s and the %s tier", e.Key, e.First, e.Second)
 }
+
+// Index maps a tier's resources by key, failing on a key rendered twice.
+func Index(rs []Resource) (map[string]runtime.Object, error) {
+	out := make(map[string]runtime.Object, len(rs))
+	for _, r := range rs {
+		if _, dup := out[r.Key]; dup {
+			return nil, fmt.Errorf("composed resource %q is rendered twice", r.Key)
+		}
+		out[r.Key] = r.Object
+	}
+	return out, nil
+}

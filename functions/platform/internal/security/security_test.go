@@ -98,12 +98,9 @@ func byKey(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
-	out := map[string]runtime.Object{}
-	for _, r := range rs {
-		if _, dup := out[r.Key]; dup {
-			t.Fatalf("key %s rendered twice", r.Key)
-		}
-		out[r.Key] = r.Object
+	out, err := platform.Index(rs)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
