@@ -27,13 +27,9 @@ func config(env v1alpha1.Environment, account string, zones ...string) *platform
 
 func render(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	rs, err := Tier{}.Render(cfg, nil)
+	out, err := platform.RenderIndexed(Tier{}, cfg, nil)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
-	}
-	out, err := platform.Index(rs)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

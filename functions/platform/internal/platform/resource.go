@@ -49,6 +49,15 @@ func (e DuplicateKeyError) Error() string {
 	return fmt.Sprintf("composed resource %q is rendered by both the %s and the %s tier", e.Key, e.First, e.Second)
 }
 
+// RenderIndexed renders tier and indexes its resources by key.
+func RenderIndexed(tier Tier, cfg *Config, observed Observed) (map[string]runtime.Object, error) {
+	rs, err := tier.Render(cfg, observed)
+	if err != nil {
+		return nil, err
+	}
+	return Index(rs)
+}
+
 // Index maps a tier's resources by key, failing on a key rendered twice.
 func Index(rs []Resource) (map[string]runtime.Object, error) {
 	out := make(map[string]runtime.Object, len(rs))

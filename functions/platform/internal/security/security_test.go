@@ -94,13 +94,9 @@ func TestNoKeyRendersBeforeTheAccountIsKnown(t *testing.T) {
 
 func byKey(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	rs, err := Tier{}.Render(cfg, nil)
+	out, err := platform.RenderIndexed(Tier{}, cfg, nil)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
-	}
-	out, err := platform.Index(rs)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
