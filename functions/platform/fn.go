@@ -100,6 +100,12 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			// A typed status always marshals observedGeneration: 0; the
 			// provider owns status, so desired state carries none.
 			delete(cd.Object, "status")
+			for _, path := range r.EmptyObjects {
+				if err := cd.SetValue(path, map[string]any{}); err != nil {
+					response.Fatal(rsp, errors.Wrapf(err, "cannot set %s of composed resource %q", path, r.Key))
+					return rsp, nil
+				}
+			}
 			dc := &resource.DesiredComposed{Resource: cd}
 			// Never mark a resource not ready: leave it unspecified until
 			// its provider reports Ready=True.
@@ -163,7 +169,7 @@ func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.
 	status := v1alpha1.PlatformStatus{
 		AccountID: cfg.AccountID,
 		Network:   network.Status(cfg, observed),
-		Security:  security.Status(observed),
+		Security:  security.Status(cfg, observed),
 	}
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
 	if err != nil {

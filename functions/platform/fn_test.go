@@ -186,8 +186,13 @@ func TestStatusCarriesNetworkOutputs(t *testing.T) {
 	if n["flowLogGroup"] != "/aws/paynext/staging/vpc-flow-logs" {
 		t.Errorf("want status.network.flowLogGroup, got %v", n["flowLogGroup"])
 	}
-	if arn, _ := status["security"].(map[string]any)["logsKeyArn"].(string); !strings.HasPrefix(arn, "arn:aws:kms:") {
-		t.Errorf("want status.security.logsKeyArn from the observed key, got %q", arn)
+	keys, _ := status["security"].(map[string]any)["keys"].(map[string]any)
+	logs, _ := keys["logs"].(map[string]any)
+	if arn, _ := logs["arn"].(string); !strings.HasPrefix(arn, "arn:aws:kms:us-west-2:") || logs["alias"] != "alias/paynext/staging/logs" {
+		t.Errorf("want status.security.keys.logs with the observed ARN and the alias, got %v", logs)
+	}
+	if dr, _ := keys["storage-dr"].(map[string]any); !strings.HasPrefix(dr["arn"].(string), "arn:aws:kms:us-east-1:") {
+		t.Errorf("want the DR storage key in the DR region, got %v", dr)
 	}
 }
 
@@ -270,6 +275,36 @@ func TestNATGatewaysFollowTheEnvironment(t *testing.T) {
 			slices.Sort(got)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: want one shared NAT gateway in dev and one per zone elsewhere (-want +got):\n%s", env, diff)
+			}
+		})
+	}
+}
+
+// TestEveryLogGroupIsEncryptedAndRetained: every log group of the platform is
+// encrypted with the logs CMK and kept for the environment's retention.
+func TestEveryLogGroupIsEncryptedAndRetained(t *testing.T) {
+	f := newTestFunction(t)
+	for env, days := range map[string]float64{"dev": 30, "staging": 365, "prod": 2557} {
+		t.Run(env, func(t *testing.T) {
+			xr := readXR(t, exampleXR(env))
+			spec(xr)["accountId"] = fakeaws.AccountID
+			groups := 0
+			for name, r := range desiredOf(t, run(t, f, converged(t, f, xr))) {
+				if r.Resource.GetKind() != "Group" || r.Resource.GroupVersionKind().Group != "cloudwatchlogs.aws.upbound.io" {
+					continue
+				}
+				groups++
+				fp := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+				sel, _ := fp["kmsKeyIdSelector"].(map[string]any)
+				if labels, _ := sel["matchLabels"].(map[string]any); labels[platform.LabelResource] != security.KeyLogsKMSKey {
+					t.Errorf("%s: want encryption with the logs CMK, got kmsKeyIdSelector %v", name, sel)
+				}
+				if fp["retentionInDays"] != days {
+					t.Errorf("%s: want %v days of retention in %s, got %v", name, days, env, fp["retentionInDays"])
+				}
+			}
+			if groups < 2 {
+				t.Errorf("want the flow-log and WAF log groups at least, found %d", groups)
 			}
 		})
 	}

@@ -241,11 +241,18 @@ type NetworkStatus struct {
 
 // SecurityStatus is the security tier's output.
 type SecurityStatus struct {
-	// LogsKeyARN is the CMK every platform log group is encrypted with.
+	// Keys by purpose (database, storage, storage-dr, kubernetes, logs,
+	// messaging, secrets, backup, backup-dr).
 	// +optional
-	LogsKeyARN string `json:"logsKeyArn,omitempty"`
+	Keys map[string]KeyStatus `json:"keys,omitempty"`
 	// SecurityGroupIDs by purpose: alb, eks-cluster, eks-nodes, database,
 	// rds-proxy, efs.
 	// +optional
 	SecurityGroupIDs map[string]string `json:"securityGroupIds,omitempty"`
+}
+
+// KeyStatus identifies one customer-managed key.
+type KeyStatus struct {
+	ARN   string `json:"arn"`
+	Alias string `json:"alias"`
 }

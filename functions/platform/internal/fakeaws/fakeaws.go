@@ -39,6 +39,10 @@ func Observe(desired map[resource.Name]*resource.DesiredComposed, region string)
 func ObserveOne(key string, desired *composed.Unstructured, region string) *composed.Unstructured {
 	o := desired.DeepCopy()
 	kind := o.GetKind()
+	// A resource in another region (the DR keys) is reported there.
+	if r, err := o.GetString("spec.forProvider.region"); err == nil && r != "" {
+		region = r
+	}
 	sum := sha256.Sum256([]byte(key))
 	h := hex.EncodeToString(sum[:])
 

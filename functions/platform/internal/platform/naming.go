@@ -15,8 +15,14 @@ const (
 	LabelResource = "platform.paynext.io/resource"
 )
 
-// KeyVPC is the network tier's VPC, which other tiers place resources in.
-const KeyVPC = "vpc"
+// Keys other tiers read across tier boundaries.
+const (
+	// KeyVPC is the network tier's VPC, which other tiers place resources in.
+	KeyVPC = "vpc"
+	// KeyEKSCluster is the Kubernetes tier's cluster, whose OIDC issuer the
+	// IRSA roles trust.
+	KeyEKSCluster = "eks-cluster"
+)
 
 // AnnotationExternalName names the AWS resource for kinds AWS lets us name.
 const AnnotationExternalName = "crossplane.io/external-name"
@@ -37,6 +43,24 @@ func (c *Config) Prefix() string { return "paynext-" + string(c.Environment) }
 
 // LogGroupPrefix is the path under which the platform's log groups live.
 func (c *Config) LogGroupPrefix() string { return "/aws/paynext/" + string(c.Environment) }
+
+// EKSClusterName is the EKS cluster's name: the spec's name with the
+// environment appended, as in the reference design (paynext-cluster-prod).
+func (c *Config) EKSClusterName() string { return c.ClusterName + "-" + string(c.Environment) }
+
+// RoleName is the IAM role name of purpose.
+func (c *Config) RoleName(purpose string) string { return c.Prefix() + "-" + purpose }
+
+// BucketName is the S3 bucket of purpose: globally unique through the account
+// and region, and derived only from stable inputs, so it never changes.
+func (c *Config) BucketName(purpose string) string {
+	return c.Prefix() + "-" + purpose + "-" + c.AccountID + "-" + c.Region
+}
+
+// ReplicaBucketName is the disaster-recovery replica of the bucket of purpose.
+func (c *Config) ReplicaBucketName(purpose string) string {
+	return c.Prefix() + "-" + purpose + "-replica-" + c.AccountID + "-" + c.DRRegion
+}
 
 // Meta is the metadata of the composed resource key of tier.
 func (c *Config) Meta(tier, key string) metav1.ObjectMeta {

@@ -11,6 +11,10 @@ import (
 type Resource struct {
 	Key    string
 	Object runtime.Object
+	// EmptyObjects are field paths that must be present as {} (for example
+	// WAF's defaultAction.allow). composed.From omits empty objects, so typed
+	// structs cannot say "present but empty"; these paths are set after it.
+	EmptyObjects []string
 }
 
 // Observed gives typed access to the observed composed resources.

@@ -7,8 +7,11 @@ import (
 	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
+	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+	smv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/secretsmanager/v1beta1"
+	wafv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/wafv2/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -26,6 +29,9 @@ func RegisterSchemes() error {
 			ec2v1beta2.AddToScheme,
 			iamv1beta1.AddToScheme,
 			kmsv1beta1.AddToScheme,
+			eksv1beta1.AddToScheme,
+			smv1beta1.AddToScheme,
+			wafv2v1beta1.AddToScheme,
 		} {
 			if err = add(composed.Scheme); err != nil {
 				return

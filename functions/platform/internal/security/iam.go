@@ -1,0 +1,265 @@
+package security
+
+import (
+	"strings"
+
+	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
+	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/policy"
+)
+
+// IAM roles the other tiers use, by purpose. Role names are
+// paynext-<env>-<purpose>.
+const (
+	RoleRDSMonitoring = "rds-monitoring"
+	RoleEKSCluster    = "eks-cluster"
+	RoleEKSNodes      = "eks-nodes"
+	RoleEBSCSIDriver  = "ebs-csi-driver"
+	RoleLBController  = "aws-load-balancer-controller"
+	RoleBackup        = "backup"
+	RoleConfig        = "config-recorder"
+	RoleCloudTrail    = "cloudtrail-logs"
+	RoleReplication   = "s3-replication"
+	RoleBreakGlass    = "break-glass-admin"
+)
+
+// Buckets the roles are scoped to (the storage tier creates them).
+const (
+	BucketData  = "data"
+	BucketAudit = "audit"
+)
+
+// AuditLogGroupName is the log group CloudTrail delivers to.
+func AuditLogGroupName(cfg *platform.Config) string { return cfg.LogGroupPrefix() + "/audit" }
+
+// KeyRole is the composed resource key of the role of purpose.
+func KeyRole(purpose string) string { return "iam-role-" + purpose }
+
+func roleARN(cfg *platform.Config, purpose string) string {
+	return "arn:" + cfg.Partition() + ":iam::" + cfg.AccountID + ":role/" + cfg.RoleName(purpose)
+}
+
+// managed is an AWS managed policy, used only where AWS documents it as the
+// policy for that service role.
+func managed(cfg *platform.Config, name string) *string {
+	return ptr.To("arn:" + cfg.Partition() + ":iam::aws:policy/" + name)
+}
+
+// role is one IAM role: who may assume it, and what it may do.
+type role struct {
+	purpose, description string
+	trust                policy.Document
+	managed              []string
+	inline               map[string]policy.Document
+	maxSession           float64
+}
+
+func roles(cfg *platform.Config, observed platform.Observed) []platform.Resource {
+	rs := []role{
+		{
+			purpose: RoleRDSMonitoring, description: "RDS Enhanced Monitoring publishes OS metrics of the Aurora instances",
+			trust:   serviceTrust(cfg, "monitoring.rds.amazonaws.com"),
+			managed: []string{"service-role/AmazonRDSEnhancedMonitoringRole"},
+		},
+		{
+			purpose: RoleEKSCluster, description: "The EKS control plane of " + cfg.EKSClusterName(),
+			trust:   serviceTrust(cfg, "eks.amazonaws.com"),
+			managed: []string{"AmazonEKSClusterPolicy"},
+			inline:  map[string]policy.Document{"envelope-encryption": keyUse(cfg, PurposeKubernetes, "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants")},
+		},
+		{
+			purpose: RoleEKSNodes, description: "The EKS managed node groups' instances",
+			trust: serviceTrust(cfg, "ec2.amazonaws.com"),
+			// The node policies AWS documents for EKS nodes; SSM replaces SSH.
+			managed: []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"},
+		},
+		{
+			purpose: RoleBackup, description: "AWS Backup backs up and restores the Aurora cluster and EFS",
+			trust:   serviceTrust(cfg, "backup.amazonaws.com"),
+			managed: []string{"service-role/AWSBackupServiceRolePolicyForBackup", "service-role/AWSBackupServiceRolePolicyForRestores"},
+		},
+		{
+			purpose: RoleConfig, description: "AWS Config records configuration and delivers it to the audit bucket",
+			trust:   serviceTrust(cfg, "config.amazonaws.com"),
+			managed: []string{"service-role/AWS_ConfigRole"},
+			inline:  map[string]policy.Document{"deliver-to-audit-bucket": configDelivery(cfg)},
+		},
+		{
+			purpose: RoleCloudTrail, description: "CloudTrail delivers the trail to the audit log group",
+			trust: policy.New(policy.Statement{
+				Sid: "CloudTrailOfThisPlatform", Effect: policy.Allow, Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
+				Action: []string{"sts:AssumeRole"},
+				Condition: policy.Conditions{}.With("StringEquals", "aws:SourceAccount", cfg.AccountID).
+					With("ArnLike", "aws:SourceArn", cfg.ARN("cloudtrail", "trail/"+cfg.Prefix())),
+			}),
+			inline: map[string]policy.Document{"write-audit-log-group": writeLogGroup(cfg, AuditLogGroupName(cfg))},
+		},
+		{
+			purpose: RoleReplication, description: "S3 replicates the data and audit buckets to the disaster-recovery region",
+			trust:  serviceTrust(cfg, "s3.amazonaws.com"),
+			inline: map[string]policy.Document{"replicate-to-dr": replication(cfg)},
+		},
+		{
+			purpose: RoleBreakGlass, description: "Emergency administration; assumable only with MFA, for at most an hour",
+			trust: policy.New(policy.Statement{
+				Sid: "AccountPrincipalsWithRecentMFA", Effect: policy.Allow, Principal: policy.AccountPrincipal(cfg.Partition(), cfg.AccountID),
+				Action: []string{"sts:AssumeRole"},
+				Condition: policy.Conditions{}.With("Bool", "aws:MultiFactorAuthPresent", "true").
+					With("NumericLessThan", "aws:MultiFactorAuthAge", "3600"),
+			}),
+			managed:    []string{"AdministratorAccess"},
+			maxSession: 3600,
+		},
+	}
+	if issuer := oidcIssuer(observed); issuer != "" {
+		rs = append(rs,
+			role{
+				purpose: RoleEBSCSIDriver, description: "The EBS CSI driver's controller (IRSA)",
+				trust:   irsaTrust(cfg, issuer, "kube-system", "ebs-csi-controller-sa"),
+				managed: []string{"service-role/AmazonEBSCSIDriverPolicy"},
+				inline:  map[string]policy.Document{"encrypted-volumes": keyUse(cfg, PurposeStorage, "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant")},
+			},
+			role{
+				purpose: RoleLBController, description: "The AWS Load Balancer Controller (IRSA)",
+				trust:  irsaTrust(cfg, issuer, "kube-system", "aws-load-balancer-controller"),
+				inline: map[string]policy.Document{"manage-load-balancers": loadBalancerController(cfg)},
+			},
+		)
+	}
+	out := make([]platform.Resource, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, platform.Resource{Key: KeyRole(r.purpose), Object: r.object(cfg)})
+	}
+	return out
+}
+
+func (r role) object(cfg *platform.Config) *iamv1beta1.Role {
+	name := cfg.RoleName(r.purpose)
+	p := iamv1beta1.RoleParameters{
+		Description:        ptr.To(r.description),
+		AssumeRolePolicy:   ptr.To(r.trust.JSON()),
+		MaxSessionDuration: ptr.To(3600.0),
+		Tags:               cfg.Tags(platform.TierSecurity, name),
+	}
+	if r.maxSession != 0 {
+		p.MaxSessionDuration = ptr.To(r.maxSession)
+	}
+	for _, m := range r.managed {
+		p.ManagedPolicyArns = append(p.ManagedPolicyArns, managed(cfg, m))
+	}
+	for _, n := range sortedKeys(r.inline) {
+		p.InlinePolicy = append(p.InlinePolicy, iamv1beta1.InlinePolicyParameters{Name: ptr.To(n), Policy: ptr.To(r.inline[n].JSON())})
+	}
+	return &iamv1beta1.Role{
+		ObjectMeta: cfg.NamedMeta(platform.TierSecurity, KeyRole(r.purpose), name),
+		Spec:       iamv1beta1.RoleSpec{ForProvider: p},
+	}
+}
+
+// serviceTrust lets only service, acting for this account, assume the role.
+func serviceTrust(cfg *platform.Config, service string) policy.Document {
+	return policy.New(policy.Statement{
+		Sid: "ServiceOfThisAccount", Effect: policy.Allow, Principal: policy.ServicePrincipal(service),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: policy.Conditions{}.With("StringEquals", "aws:SourceAccount", cfg.AccountID),
+	})
+}
+
+// irsaTrust lets only one Kubernetes service account of the platform's cluster
+// assume the role through the cluster's OIDC provider.
+func irsaTrust(cfg *platform.Config, issuer, namespace, serviceAccount string) policy.Document {
+	return policy.New(policy.Statement{
+		Sid: "ServiceAccountOfThisCluster", Effect: policy.Allow,
+		Principal: &policy.Principal{Federated: []string{"arn:" + cfg.Partition() + ":iam::" + cfg.AccountID + ":oidc-provider/" + issuer}},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: policy.Conditions{}.
+			With("StringEquals", issuer+":sub", "system:serviceaccount:"+namespace+":"+serviceAccount).
+			With("StringEquals", issuer+":aud", "sts.amazonaws.com"),
+	})
+}
+
+// oidcIssuer is the observed cluster's OIDC issuer without its scheme, "" until
+// EKS reports it. Never guessed: the IRSA roles wait for it.
+func oidcIssuer(observed platform.Observed) string {
+	var c eksv1beta1.Cluster
+	if !observed.Get(platform.KeyEKSCluster, &c) {
+		return ""
+	}
+	for _, id := range c.Status.AtProvider.Identity {
+		for _, o := range id.Oidc {
+			if o.Issuer != nil {
+				return strings.TrimPrefix(*o.Issuer, "https://")
+			}
+		}
+	}
+	return ""
+}
+
+// keyUse allows actions on the CMK of purpose, named by its alias (its ARN
+// is not known before AWS creates it).
+func keyUse(cfg *platform.Config, purpose string, actions ...string) policy.Document {
+	return policy.New(policy.Statement{
+		Sid: "UseThe" + strings.ToUpper(purpose[:1]) + purpose[1:] + "Key", Effect: policy.Allow, Action: actions,
+		Resource:  []string{cfg.ARN("kms", "key/*")},
+		Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, purpose)),
+	})
+}
+
+func writeLogGroup(cfg *platform.Config, group string) policy.Document {
+	arn := cfg.ARN("logs", "log-group:"+group)
+	return policy.New(policy.Statement{
+		Sid: "WriteLogGroup", Effect: policy.Allow,
+		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resource: []string{arn, arn + ":log-stream:*"},
+	})
+}
+
+func bucketARN(cfg *platform.Config, bucket string) string {
+	return "arn:" + cfg.Partition() + ":s3:::" + bucket
+}
+
+// configDelivery lets AWS Config write its snapshots and history to the audit
+// bucket (encrypted with the storage key) and nowhere else.
+func configDelivery(cfg *platform.Config) policy.Document {
+	bucket := bucketARN(cfg, cfg.BucketName(BucketAudit))
+	return policy.New(
+		policy.Statement{Sid: "CheckAuditBucket", Effect: policy.Allow, Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucket}},
+		policy.Statement{Sid: "DeliverToAuditBucket", Effect: policy.Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/AWSLogs/" + cfg.AccountID + "/Config/*"}},
+		keyUse(cfg, PurposeStorage, "kms:GenerateDataKey", "kms:Decrypt").Statement[0],
+	)
+}
+
+// replication lets S3 copy new versions of the data and audit buckets to
+// their replicas, decrypting with the storage key and encrypting with the
+// DR-region storage key.
+func replication(cfg *platform.Config) policy.Document {
+	var sources, sourceObjects, replicaObjects []string
+	for _, b := range []string{BucketData, BucketAudit} {
+		sources = append(sources, bucketARN(cfg, cfg.BucketName(b)))
+		sourceObjects = append(sourceObjects, bucketARN(cfg, cfg.BucketName(b))+"/*")
+		replicaObjects = append(replicaObjects, bucketARN(cfg, cfg.ReplicaBucketName(b))+"/*")
+	}
+	return policy.New(
+		policy.Statement{Sid: "ReadReplicationConfiguration", Effect: policy.Allow, Action: []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, Resource: sources},
+		policy.Statement{
+			Sid: "ReadSourceVersions", Effect: policy.Allow,
+			Action:   []string{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"},
+			Resource: sourceObjects,
+		},
+		policy.Statement{Sid: "WriteReplicas", Effect: policy.Allow, Action: []string{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"}, Resource: replicaObjects},
+		policy.Statement{
+			Sid: "DecryptSources", Effect: policy.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{cfg.ARN("kms", "key/*")},
+			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
+				With("StringEquals", "kms:ViaService", "s3."+cfg.Region+".amazonaws.com"),
+		},
+		policy.Statement{
+			Sid: "EncryptReplicas", Effect: policy.Allow, Action: []string{"kms:Encrypt", "kms:GenerateDataKey"},
+			Resource: []string{"arn:" + cfg.Partition() + ":kms:" + cfg.DRRegion + ":" + cfg.AccountID + ":key/*"},
+			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
+				With("StringEquals", "kms:ViaService", "s3."+cfg.DRRegion+".amazonaws.com"),
+		},
+	)
+}

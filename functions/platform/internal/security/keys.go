@@ -1,0 +1,211 @@
+package security
+
+import (
+	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/policy"
+)
+
+// Key purposes: one customer-managed key each, so revoking or losing one
+// exposes or destroys only what it encrypts.
+const (
+	PurposeDatabase   = "database"
+	PurposeStorage    = "storage"
+	PurposeKubernetes = "kubernetes"
+	PurposeLogs       = "logs"
+	PurposeMessaging  = "messaging"
+	PurposeSecrets    = "secrets"
+	PurposeBackup     = "backup"
+)
+
+// Composed resource keys of the logs key, which the network tier selects.
+const (
+	KeyLogsKMSKey   = "kms-key-logs"
+	KeyLogsKMSAlias = "kms-alias-logs"
+)
+
+// cmk is one customer-managed key.
+type cmk struct {
+	purpose     string
+	dr          bool // lives in spec.drRegion, for replicated data
+	description string
+	use         func(cfg *platform.Config, region string) []policy.Statement
+}
+
+// KeyName is the composed resource key of the CMK of purpose; DR-region keys
+// end in -dr.
+func KeyName(purpose string, dr bool) string {
+	if dr {
+		return "kms-key-" + purpose + "-dr"
+	}
+	return "kms-key-" + purpose
+}
+
+// AliasName is the alias of the CMK of purpose. A DR-region key has the same
+// alias in its own region, so applications find it under one name.
+func AliasName(cfg *platform.Config, purpose string) string {
+	return "alias/paynext/" + string(cfg.Environment) + "/" + purpose
+}
+
+func keys() []cmk {
+	return []cmk{
+		{purpose: PurposeDatabase, description: "encrypts Aurora storage, snapshots and Performance Insights",
+			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "rds") }},
+		{purpose: PurposeStorage, description: "encrypts S3 buckets, EFS and EBS volumes",
+			use: func(c *platform.Config, r string) []policy.Statement {
+				return viaServices(c, r, "s3", "elasticfilesystem", "ec2")
+			}},
+		{purpose: PurposeStorage, dr: true, description: "encrypts the S3 replicas in the disaster-recovery region",
+			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "s3") }},
+		{purpose: PurposeKubernetes, description: "envelope-encrypts Kubernetes secrets", use: kubernetesUse},
+		{purpose: PurposeLogs, description: "encrypts the platform's CloudWatch log groups", use: logsUse},
+		{purpose: PurposeMessaging, description: "encrypts the alerting SNS topics", use: messagingUse},
+		{purpose: PurposeSecrets, description: "encrypts Secrets Manager secrets, the database master secret among them",
+			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "secretsmanager") }},
+		{purpose: PurposeBackup, description: "encrypts the AWS Backup vault",
+			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "backup") }},
+		{purpose: PurposeBackup, dr: true, description: "encrypts the AWS Backup copy vault in the disaster-recovery region",
+			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "backup") }},
+	}
+}
+
+func kmsKeys(cfg *platform.Config) []platform.Resource {
+	var rs []platform.Resource
+	for _, k := range keys() {
+		region := cfg.Region
+		if k.dr {
+			region = cfg.DRRegion
+		}
+		key := KeyName(k.purpose, k.dr)
+		name := cfg.Prefix() + "-" + k.purpose
+		if k.dr {
+			name += "-dr"
+		}
+		obj := &kmsv1beta1.Key{
+			ObjectMeta: cfg.Meta(platform.TierSecurity, key),
+			Spec: kmsv1beta1.KeySpec{ForProvider: kmsv1beta1.KeyParameters{
+				Region:               ptr.To(region),
+				Description:          ptr.To("PayNext " + string(cfg.Environment) + ": " + k.description),
+				KeyUsage:             ptr.To("ENCRYPT_DECRYPT"),
+				EnableKeyRotation:    ptr.To(true),
+				DeletionWindowInDays: ptr.To(float64(cfg.Profile().KeyDeletionWindowDays)),
+				Policy:               ptr.To(policy.New(append(administration(cfg), k.use(cfg, region)...)...).JSON()),
+				Tags:                 cfg.Tags(platform.TierSecurity, name),
+			}},
+		}
+		// Deleting a key destroys everything it encrypts.
+		obj.Spec.DeletionPolicy = cfg.Orphan()
+		aliasKey := "kms-alias-" + key[len("kms-key-"):]
+		rs = append(rs,
+			platform.Resource{Key: key, Object: obj},
+			platform.Resource{Key: aliasKey, Object: &kmsv1beta1.Alias{
+				ObjectMeta: cfg.NamedMeta(platform.TierSecurity, aliasKey, AliasName(cfg, k.purpose)),
+				Spec: kmsv1beta1.AliasSpec{ForProvider: kmsv1beta1.AliasParameters{
+					Region:              ptr.To(region),
+					TargetKeyIDSelector: platform.Select(key),
+				}},
+			}},
+		)
+	}
+	return rs
+}
+
+// usage is what a principal needs to encrypt and decrypt with a key.
+var usage = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
+
+// viaServices lets principals of this account use the key only through the
+// named AWS services in region (kms:ViaService), and lets those services
+// create grants only for AWS resources.
+func viaServices(cfg *platform.Config, region string, services ...string) []policy.Statement {
+	via := make([]string, len(services))
+	for i, s := range services {
+		via[i] = s + "." + region + ".amazonaws.com"
+	}
+	root := policy.AccountPrincipal(cfg.Partition(), cfg.AccountID)
+	cond := policy.Conditions{}.
+		With("StringEquals", "kms:CallerAccount", cfg.AccountID).
+		With("StringEquals", "kms:ViaService", via...)
+	return []policy.Statement{
+		{Sid: "UseThroughTheServices", Effect: policy.Allow, Principal: root, Action: usage, Resource: []string{"*"}, Condition: cond},
+		{
+			Sid: "GrantsOnlyForAWSResources", Effect: policy.Allow, Principal: root,
+			Action: []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}, Resource: []string{"*"},
+			Condition: cond.With("Bool", "kms:GrantIsForAWSResource", "true"),
+		},
+	}
+}
+
+// logsUse lets CloudWatch Logs in the region use the key for the platform's
+// log groups only.
+func logsUse(cfg *platform.Config, region string) []policy.Statement {
+	return []policy.Statement{{
+		Sid:       "CloudWatchLogsUseForPlatformLogGroups",
+		Effect:    policy.Allow,
+		Principal: policy.ServicePrincipal("logs." + region + ".amazonaws.com"),
+		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Resource:  []string{"*"},
+		Condition: policy.Conditions{}.With("ArnLike", "kms:EncryptionContext:aws:logs:arn", platformLogGroupARNs(cfg)...),
+	}}
+}
+
+// platformLogGroupARNs are the log groups the logs key may encrypt: the
+// platform's own, the WAF's (AWS requires the aws-waf-logs- prefix) and the
+// EKS control plane's.
+func platformLogGroupARNs(cfg *platform.Config) []string {
+	return []string{
+		cfg.ARN("logs", "log-group:"+cfg.LogGroupPrefix()+"/*"),
+		cfg.ARN("logs", "log-group:"+WAFLogGroupName(cfg)),
+		cfg.ARN("logs", "log-group:/aws/eks/"+cfg.EKSClusterName()+"/cluster"),
+	}
+}
+
+// kubernetesUse lets only the EKS cluster role use the key (through IAM, as
+// the account delegates): EKS encrypts secrets with the cluster role.
+func kubernetesUse(cfg *platform.Config, _ string) []policy.Statement {
+	return []policy.Statement{{
+		Sid:       "EKSClusterRoleEnvelopeEncryption",
+		Effect:    policy.Allow,
+		Principal: policy.AccountPrincipal(cfg.Partition(), cfg.AccountID),
+		Action:    append(append([]string{}, usage...), "kms:CreateGrant", "kms:ListGrants"),
+		Resource:  []string{"*"},
+		Condition: policy.Conditions{}.With("ArnLike", "aws:PrincipalArn", roleARN(cfg, RoleEKSCluster)),
+	}}
+}
+
+// messagingUse lets the services that publish alerts to the encrypted topics
+// use the key, for this account only, and SNS on behalf of the account.
+func messagingUse(cfg *platform.Config, region string) []policy.Statement {
+	return append(viaServices(cfg, region, "sns"), policy.Statement{
+		Sid:       "AlertPublishers",
+		Effect:    policy.Allow,
+		Principal: &policy.Principal{Service: []string{"budgets.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"}},
+		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+		Resource:  []string{"*"},
+		Condition: policy.Conditions{}.With("StringEquals", "aws:SourceAccount", cfg.AccountID),
+	})
+}
+
+// administration is the account's control of a key. Disabling a key or
+// scheduling its deletion destroys what it encrypts, so outside dev it needs
+// MFA.
+func administration(cfg *platform.Config) []policy.Statement {
+	root := policy.AccountPrincipal(cfg.Partition(), cfg.AccountID)
+	admin := []string{
+		"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+		"kms:Revoke*", "kms:Get*", "kms:TagResource", "kms:UntagResource", "kms:CancelKeyDeletion",
+		"kms:DeleteAlias", "kms:RotateKeyOnDemand",
+	}
+	destructive := []string{"kms:Disable*", "kms:ScheduleKeyDeletion", "kms:DeleteImportedKeyMaterial"}
+	if !cfg.Profile().KeyDeletionNeedsMFA {
+		return []policy.Statement{{Sid: "AccountAdministration", Effect: policy.Allow, Principal: root, Action: append(admin, destructive...), Resource: []string{"*"}}}
+	}
+	return []policy.Statement{
+		{Sid: "AccountAdministration", Effect: policy.Allow, Principal: root, Action: admin, Resource: []string{"*"}},
+		{
+			Sid: "DisableOrDeleteOnlyWithMFA", Effect: policy.Allow, Principal: root, Action: destructive, Resource: []string{"*"},
+			Condition: policy.Conditions{}.With("Bool", "aws:MultiFactorAuthPresent", "true"),
+		},
+	}
+}

@@ -1,0 +1,87 @@
+package security
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/policy"
+)
+
+// TestEveryPurposeHasItsOwnKey: one CMK per purpose, rotated, aliased
+// alias/paynext/<env>/<purpose>, in the platform's region, and the keys of
+// replicated data in the DR region.
+func TestEveryPurposeHasItsOwnKey(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "111122223333")
+	rs := byKey(t, cfg)
+	want := map[string]string{ // key → region
+		"kms-key-database": "eu-central-1", "kms-key-storage": "eu-central-1", "kms-key-storage-dr": "eu-west-1",
+		"kms-key-kubernetes": "eu-central-1", "kms-key-logs": "eu-central-1", "kms-key-messaging": "eu-central-1",
+		"kms-key-secrets": "eu-central-1", "kms-key-backup": "eu-central-1", "kms-key-backup-dr": "eu-west-1",
+	}
+	got := map[string]string{}
+	for key, obj := range rs {
+		k, ok := obj.(*kmsv1beta1.Key)
+		if !ok {
+			continue
+		}
+		got[key] = *k.Spec.ForProvider.Region
+		if !*k.Spec.ForProvider.EnableKeyRotation {
+			t.Errorf("%s: rotation must be on", key)
+		}
+		alias, ok := rs["kms-alias-"+key[len("kms-key-"):]].(*kmsv1beta1.Alias)
+		if !ok {
+			t.Errorf("%s: no alias", key)
+			continue
+		}
+		if *alias.Spec.ForProvider.Region != got[key] || alias.Spec.ForProvider.TargetKeyIDSelector.MatchLabels[platform.LabelResource] != key {
+			t.Errorf("%s: its alias must target it in its own region", key)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("want one key per purpose, replicated data's keys in the DR region (-want +got):\n%s", diff)
+	}
+}
+
+// TestKeysAreUsableOnlyThroughTheirServices: outside administration, every
+// statement that lets the account use a key is bound to the services (or the
+// role) of that key's purpose.
+func TestKeysAreUsableOnlyThroughTheirServices(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentStaging, "111122223333")
+	cases := map[string][]string{
+		"kms-key-database":   {"rds.eu-central-1.amazonaws.com"},
+		"kms-key-storage":    {"s3.eu-central-1.amazonaws.com", "elasticfilesystem.eu-central-1.amazonaws.com", "ec2.eu-central-1.amazonaws.com"},
+		"kms-key-storage-dr": {"s3.eu-west-1.amazonaws.com"},
+		"kms-key-secrets":    {"secretsmanager.eu-central-1.amazonaws.com"},
+		"kms-key-backup":     {"backup.eu-central-1.amazonaws.com"},
+		"kms-key-backup-dr":  {"backup.eu-west-1.amazonaws.com"},
+		"kms-key-messaging":  {"sns.eu-central-1.amazonaws.com"},
+	}
+	rs := byKey(t, cfg)
+	for key, services := range cases {
+		doc, err := policy.Parse(*rs[key].(*kmsv1beta1.Key).Spec.ForProvider.Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range doc.Statement {
+			if !slices.Contains(st.Action, "kms:Decrypt") || st.Principal.AWS == nil {
+				continue
+			}
+			if got := st.Condition["StringEquals"]["kms:ViaService"]; !slices.Equal(got, services) {
+				t.Errorf("%s %s: want use only via %v, got %v", key, st.Sid, services, got)
+			}
+			if got := st.Condition["StringEquals"]["kms:CallerAccount"]; !slices.Equal(got, []string{"111122223333"}) {
+				t.Errorf("%s %s: want use only by the account, got %v", key, st.Sid, got)
+			}
+		}
+	}
+	doc, _ := policy.Parse(*rs["kms-key-kubernetes"].(*kmsv1beta1.Key).Spec.ForProvider.Policy)
+	use := doc.Statement[len(doc.Statement)-1]
+	if got := use.Condition["ArnLike"]["aws:PrincipalArn"]; !slices.Equal(got, []string{"arn:aws:iam::111122223333:role/paynext-staging-eks-cluster"}) {
+		t.Errorf("the Kubernetes key: want use by the EKS cluster role only, got %v", got)
+	}
+}
