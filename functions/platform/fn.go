@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/database"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
@@ -34,7 +35,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}}}, nil
+	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its
@@ -134,6 +135,10 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
+	if !database.Possible(cfg) {
+		response.Warning(rsp, errors.New("spec.network.availabilityZones: a single-zone platform has no database: Aurora needs subnets in two zones")).
+			TargetCompositeAndClaim()
+	}
 	if cfg.AccountID == "" {
 		response.Normal(rsp, "The logs CMK and VPC flow logs render once the AWS account is known: set spec.accountId, or wait for AWS to report the VPC's ARN").
 			TargetCompositeAndClaim()
@@ -170,7 +175,10 @@ func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.
 		AccountID: cfg.AccountID,
 		Network:   network.Status(cfg, observed),
 		Security:  security.Status(cfg, observed),
+		Database:  database.Status(observed),
 	}
+	// The claim's connection secret: endpoints and the secret's ARN, never a password.
+	dxr.ConnectionDetails = database.ConnectionDetails(status.Database)
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
 	if err != nil {
 		return errors.Wrap(err, "cannot convert the platform status")

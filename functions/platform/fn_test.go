@@ -102,7 +102,7 @@ func TestAccountDependentResourcesWaitForTheAccount(t *testing.T) {
 				t.Errorf("%s names the account in a policy: it must wait until the account is known", k)
 			}
 		}
-		if len(rsp.GetResults()) != 1 || rsp.GetResults()[0].GetSeverity() != fnv1.Severity_SEVERITY_NORMAL {
+		if len(rsp.GetResults()) != 1 || rsp.GetResults()[0].GetSeverity() != fnv1.Severity_SEVERITY_NORMAL || !strings.Contains(rsp.GetResults()[0].GetMessage(), "spec.accountId") {
 			t.Errorf("want one Normal result saying what waits for the account, got %v", rsp.GetResults())
 		}
 	})
@@ -307,5 +307,39 @@ func TestEveryLogGroupIsEncryptedAndRetained(t *testing.T) {
 				t.Errorf("want the flow-log and WAF log groups at least, found %d", groups)
 			}
 		})
+	}
+}
+
+func TestConnectionSecretCarriesNoPassword(t *testing.T) {
+	f := newTestFunction(t)
+	rsp := run(t, f, converged(t, f, readXR(t, "testdata/claims/us-east-1-prod-six-zones.yaml")))
+	got := rsp.GetDesired().GetComposite().GetConnectionDetails()
+	want := []string{"database", "endpoint", "masterSecretArn", "port", "proxyEndpoint", "readerEndpoint"}
+	if diff := cmp.Diff(want, slices.Sorted(maps.Keys(got))); diff != "" {
+		t.Errorf("the claim's connection secret must carry how to reach the database (-want +got):\n%s", diff)
+	}
+	for k, v := range got {
+		if strings.Contains(strings.ToLower(k), "password") || strings.Contains(strings.ToLower(string(v)), "password") {
+			t.Errorf("connection detail %s must not carry a password", k)
+		}
+	}
+}
+
+func TestSingleZonePlatformWarnsItHasNoDatabase(t *testing.T) {
+	f := newTestFunction(t)
+	xr := asXR(t, readXR(t, "testdata/claims/ap-southeast-2-dev-minimal.yaml"))
+	spec(xr)["accountId"] = fakeaws.AccountID
+	rsp := run(t, f, newRequest(t, xr, nil))
+	for name := range desiredOf(t, rsp) {
+		if strings.HasPrefix(string(name), "aurora-") {
+			t.Errorf("%s rendered: an RDS subnet group needs two zones", name)
+		}
+	}
+	warned := false
+	for _, r := range rsp.GetResults() {
+		warned = warned || (r.GetSeverity() == fnv1.Severity_SEVERITY_WARNING && strings.Contains(r.GetMessage(), "spec.network.availabilityZones"))
+	}
+	if !warned {
+		t.Errorf("want a Warning naming spec.network.availabilityZones, got %v", rsp.GetResults())
 	}
 }

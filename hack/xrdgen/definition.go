@@ -89,6 +89,9 @@ func DefinitionFromCRD(crd *extv1.CustomResourceDefinition) (*Definition, error)
 				Kind: v1alpha1.ClaimKind, Plural: ClaimPlural,
 				ShortNames: []string{"pnp"}, Categories: []string{"crossplane", "paynext"},
 			},
+			// What the claim's connection secret carries: how to reach the
+			// database, never its password.
+			ConnectionSecretKeys:  []string{"endpoint", "readerEndpoint", "proxyEndpoint", "port", "database", "masterSecretArn"},
 			DefaultCompositionRef: &NameRef{Name: DefinitionName},
 			Versions: []DefinitionVersion{{
 				Name: v1alpha1.Version, Served: true, Referenceable: true,

@@ -34,6 +34,7 @@ type XPayNextPlatform struct {
 // +kubebuilder:validation:XValidation:rule="self.drRegion != self.region",message="spec.drRegion must differ from spec.region",fieldPath=".drRegion",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="self.environment != 'prod' || !has(self.dataProtection) || !has(self.dataProtection.allowDeletion) || !self.dataProtection.allowDeletion",message="spec.dataProtection.allowDeletion cannot be set in prod",fieldPath=".dataProtection.allowDeletion",reason="FieldValueForbidden"
 type PlatformSpec struct {
 	// Environment drives every default: dev is cheap and short-lived, staging
 	// is production-like and private, prod is multi-AZ and deletion-protected.
@@ -69,6 +70,8 @@ type PlatformSpec struct {
 	Compliance ComplianceSpec `json:"compliance,omitempty"`
 	// +optional
 	Logging LoggingSpec `json:"logging,omitempty"`
+	// +optional
+	DataProtection DataProtectionSpec `json:"dataProtection,omitempty"`
 
 	// Tags are added to every AWS resource that takes tags, beside the
 	// platform's own (Environment, ManagedBy, paynext:tier, Name). Keys must
@@ -141,6 +144,30 @@ type DatabaseSpec struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:Pattern=`^db\.[a-z0-9-]+\.[a-z0-9]+$`
 	InstanceClass string `json:"instanceClass,omitempty"`
+
+	// EngineVersion of Aurora PostgreSQL, "major.minor". Default 16.6. Minor
+	// versions also upgrade automatically in the maintenance window.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^1[3-9]\.[0-9]+$`
+	EngineVersion string `json:"engineVersion,omitempty"`
+
+	// BackupRetentionDays of automated backups (point-in-time recovery).
+	// Default 7 in dev, 14 in staging, 35 in prod; 7-year retention comes
+	// from AWS Backup.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=35
+	BackupRetentionDays int32 `json:"backupRetentionDays,omitempty"`
+}
+
+// DataProtectionSpec is the explicit opt-out from the protection of data
+// stores outside prod.
+type DataProtectionSpec struct {
+	// AllowDeletion turns off deletion protection of the data stores in
+	// staging, so a staging platform can be deleted with its data. Never
+	// allowed in prod.
+	// +optional
+	AllowDeletion bool `json:"allowDeletion,omitempty"`
 }
 
 // KubernetesSpec shapes the EKS cluster (Kubernetes tier).
@@ -216,6 +243,26 @@ type PlatformStatus struct {
 	Network *NetworkStatus `json:"network,omitempty"`
 	// +optional
 	Security *SecurityStatus `json:"security,omitempty"`
+	// +optional
+	Database *DatabaseStatus `json:"database,omitempty"`
+}
+
+// DatabaseStatus is the database tier's output. The master password is never
+// here: it stays in the RDS-managed secret.
+type DatabaseStatus struct {
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+	// +optional
+	ReaderEndpoint string `json:"readerEndpoint,omitempty"`
+	// +optional
+	ProxyEndpoint string `json:"proxyEndpoint,omitempty"`
+	// +optional
+	Port int32 `json:"port,omitempty"`
+	// +optional
+	DatabaseName string `json:"databaseName,omitempty"`
+	// MasterSecretARN is the RDS-managed secret holding the master credential.
+	// +optional
+	MasterSecretARN string `json:"masterSecretArn,omitempty"`
 }
 
 // NetworkStatus is the network tier's output.

@@ -20,6 +20,7 @@ const (
 	EmailPattern         = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	UsernamePattern      = `^[a-zA-Z][a-zA-Z0-9_]*$`
 	DBInstanceClassRegex = `^db\.[a-z0-9-]+\.[a-z0-9]+$`
+	EngineVersionPattern = `^1[3-9]\.[0-9]+$`
 	ClusterNamePattern   = `^[a-zA-Z][a-zA-Z0-9-]*$`
 	KubeVersionPattern   = `^1\.[0-9]{2}$`
 	InstanceTypePattern  = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
@@ -37,15 +38,16 @@ const (
 var LogRetentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 var (
-	regionRE       = regexp.MustCompile(RegionPattern)
-	zoneRE         = regexp.MustCompile(ZonePattern)
-	accountRE      = regexp.MustCompile(AccountIDPattern)
-	emailRE        = regexp.MustCompile(EmailPattern)
-	usernameRE     = regexp.MustCompile(UsernamePattern)
-	dbClassRE      = regexp.MustCompile(DBInstanceClassRegex)
-	clusterNameRE  = regexp.MustCompile(ClusterNamePattern)
-	kubeVersionRE  = regexp.MustCompile(KubeVersionPattern)
-	instanceTypeRE = regexp.MustCompile(InstanceTypePattern)
+	regionRE        = regexp.MustCompile(RegionPattern)
+	zoneRE          = regexp.MustCompile(ZonePattern)
+	accountRE       = regexp.MustCompile(AccountIDPattern)
+	emailRE         = regexp.MustCompile(EmailPattern)
+	usernameRE      = regexp.MustCompile(UsernamePattern)
+	dbClassRE       = regexp.MustCompile(DBInstanceClassRegex)
+	engineVersionRE = regexp.MustCompile(EngineVersionPattern)
+	clusterNameRE   = regexp.MustCompile(ClusterNamePattern)
+	kubeVersionRE   = regexp.MustCompile(KubeVersionPattern)
+	instanceTypeRE  = regexp.MustCompile(InstanceTypePattern)
 )
 
 // Validate applies the XRD's rules again, because `crossplane render` and
@@ -72,6 +74,13 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, matches(path.Child("contacts", "complianceEmail"), s.Contacts.ComplianceEmail, emailRE, "an e-mail address")...)
 	errs = append(errs, optionalMatch(path.Child("database", "masterUsername"), s.Database.MasterUsername, usernameRE, 63, "a letter followed by letters, digits or underscores")...)
 	errs = append(errs, optionalMatch(path.Child("database", "instanceClass"), s.Database.InstanceClass, dbClassRE, 32, "an RDS instance class such as db.r6g.large")...)
+	errs = append(errs, optionalMatch(path.Child("database", "engineVersion"), s.Database.EngineVersion, engineVersionRE, 8, `an Aurora PostgreSQL version such as "16.6"`)...)
+	if d := s.Database.BackupRetentionDays; d != 0 && (d < 1 || d > 35) {
+		errs = append(errs, field.Invalid(path.Child("database", "backupRetentionDays"), d, "must be between 1 and 35 days"))
+	}
+	if s.DataProtection.AllowDeletion && s.Environment == EnvironmentProd {
+		errs = append(errs, field.Forbidden(path.Child("dataProtection", "allowDeletion"), "cannot be set in prod"))
+	}
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName, clusterNameRE, 90, "a letter followed by letters, digits or hyphens")...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "version"), s.Kubernetes.Version, kubeVersionRE, 5, `a Kubernetes minor version such as "1.34"`)...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "nodeInstanceType"), s.Kubernetes.NodeInstanceType, instanceTypeRE, 32, "an EC2 instance type such as t3.medium")...)

@@ -92,6 +92,20 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		}
 	}
 	atProvider["id"], atProvider["arn"] = id, arn
+	if o.GroupVersionKind().Group == "rds.aws.upbound.io" {
+		host := o.GetAnnotations()["crossplane.io/external-name"] + "." + h[:12] + "." + region + ".rds.amazonaws.com"
+		switch kind {
+		case "Cluster":
+			atProvider["endpoint"] = host
+			atProvider["readerEndpoint"] = strings.Replace(host, ".", ".cluster-ro-", 1)
+			atProvider["masterUserSecret"] = []any{map[string]any{
+				"secretArn":    "arn:" + partition + ":secretsmanager:" + region + ":" + AccountID + ":secret:rds!cluster-" + h[:8] + "-" + h[8:14],
+				"secretStatus": "active",
+			}}
+		case "Proxy":
+			atProvider["endpoint"] = strings.Replace(host, ".", ".proxy-", 1)
+		}
+	}
 	o.Object["status"] = map[string]any{
 		"atProvider": atProvider,
 		"conditions": []any{

@@ -37,9 +37,14 @@ type Config struct {
 
 	DatabaseMasterUsername string
 	DatabaseInstanceClass  string
-	ClusterName            string
-	KubernetesVersion      string
-	NodeInstanceType       string
+	DatabaseEngineVersion  string
+	BackupRetentionDays    int32
+	// DeletionProtection guards the data stores on the AWS side: staging and
+	// prod, unless spec.dataProtection.allowDeletion opts staging out.
+	DeletionProtection bool
+	ClusterName        string
+	KubernetesVersion  string
+	NodeInstanceType   string
 	// IngressCIDRs may reach the load balancer.
 	IngressCIDRs        []string
 	ComplianceStandards []v1alpha1.ComplianceStandard
@@ -62,6 +67,9 @@ type Profile struct {
 
 	DatabaseInstanceClass string
 	NodeInstanceType      string
+	BackupRetentionDays   int32
+	// PerformanceInsightsRetentionDays: 7 is free; prod keeps two years.
+	PerformanceInsightsRetentionDays int32
 }
 
 // ProfileFor returns the environment's profile.
@@ -71,16 +79,19 @@ func ProfileFor(env v1alpha1.Environment) Profile {
 		return Profile{
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
+			BackupRetentionDays: 35, PerformanceInsightsRetentionDays: 731,
 		}
 	case v1alpha1.EnvironmentStaging:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
+			BackupRetentionDays: 14, PerformanceInsightsRetentionDays: 7,
 		}
 	default:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7,
 			DatabaseInstanceClass: "db.t4g.medium", NodeInstanceType: "t3.medium",
+			BackupRetentionDays: 7, PerformanceInsightsRetentionDays: 7,
 		}
 	}
 }
@@ -91,6 +102,10 @@ func (c *Config) Profile() Profile { return ProfileFor(c.Environment) }
 // DefaultKubernetesVersion is the EKS version a platform gets unless its spec
 // names one.
 const DefaultKubernetesVersion = "1.34"
+
+// DefaultEngineVersion is the Aurora PostgreSQL version a platform gets unless
+// its spec names one.
+const DefaultEngineVersion = "16.6"
 
 func or(v, fallback string) string {
 	if v != "" {
@@ -115,6 +130,9 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 
 		DatabaseMasterUsername: or(s.Database.MasterUsername, "paynext_admin"),
 		DatabaseInstanceClass:  or(s.Database.InstanceClass, p.DatabaseInstanceClass),
+		DatabaseEngineVersion:  or(s.Database.EngineVersion, DefaultEngineVersion),
+		BackupRetentionDays:    s.Database.BackupRetentionDays,
+		DeletionProtection:     s.Environment != v1alpha1.EnvironmentDev && !s.DataProtection.AllowDeletion,
 		ClusterName:            or(s.Kubernetes.ClusterName, "paynext-cluster"),
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
@@ -122,6 +140,9 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		ComplianceStandards:    s.Compliance.Standards,
 
 		userTags: s.Tags,
+	}
+	if c.BackupRetentionDays == 0 {
+		c.BackupRetentionDays = p.BackupRetentionDays
 	}
 	if len(c.IngressCIDRs) == 0 {
 		c.IngressCIDRs = []string{"0.0.0.0/0"}

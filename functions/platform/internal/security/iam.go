@@ -15,6 +15,7 @@ import (
 // paynext-<env>-<purpose>.
 const (
 	RoleRDSMonitoring = "rds-monitoring"
+	RoleRDSProxy      = "rds-proxy"
 	RoleEKSCluster    = "eks-cluster"
 	RoleEKSNodes      = "eks-nodes"
 	RoleEBSCSIDriver  = "ebs-csi-driver"
@@ -63,6 +64,11 @@ func roles(cfg *platform.Config, observed platform.Observed) []platform.Resource
 			purpose: RoleRDSMonitoring, description: "RDS Enhanced Monitoring publishes OS metrics of the Aurora instances",
 			trust:   serviceTrust(cfg, "monitoring.rds.amazonaws.com"),
 			managed: []string{"service-role/AmazonRDSEnhancedMonitoringRole"},
+		},
+		{
+			purpose: RoleRDSProxy, description: "The RDS Proxy reads the RDS-managed master secret",
+			trust:  serviceTrust(cfg, "rds.amazonaws.com"),
+			inline: map[string]policy.Document{"read-master-secret": proxySecretAccess(cfg)},
 		},
 		{
 			purpose: RoleEKSCluster, description: "The EKS control plane of " + cfg.EKSClusterName(),
@@ -260,6 +266,24 @@ func replication(cfg *platform.Config) policy.Document {
 			Resource: []string{"arn:" + cfg.Partition() + ":kms:" + cfg.DRRegion + ":" + cfg.AccountID + ":key/*"},
 			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
 				With("StringEquals", "kms:ViaService", "s3."+cfg.DRRegion+".amazonaws.com"),
+		},
+	)
+}
+
+// proxySecretAccess lets the RDS Proxy read the secrets RDS manages for its
+// clusters (named rds!cluster-…) and decrypt them through Secrets Manager.
+func proxySecretAccess(cfg *platform.Config) policy.Document {
+	return policy.New(
+		policy.Statement{
+			Sid: "ReadRDSManagedSecrets", Effect: policy.Allow,
+			Action:   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+			Resource: []string{cfg.ARN("secretsmanager", "secret:rds!cluster-*")},
+		},
+		policy.Statement{
+			Sid: "DecryptThroughSecretsManager", Effect: policy.Allow, Action: []string{"kms:Decrypt"},
+			Resource: []string{cfg.ARN("kms", "key/*")},
+			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeSecrets)).
+				With("StringEquals", "kms:ViaService", "secretsmanager."+cfg.Region+".amazonaws.com"),
 		},
 	)
 }

@@ -1,0 +1,219 @@
+// Package database renders the database tier: an Aurora PostgreSQL cluster in
+// the database subnets, encrypted with the database CMK, its master
+// credential kept by RDS in Secrets Manager, TLS enforced, one instance per
+// zone outside dev, and an RDS Proxy in front of it.
+package database
+
+import (
+	"strings"
+
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/network"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Composed resource keys.
+const (
+	KeyCluster        = "aurora-cluster"
+	KeySubnetGroup    = "aurora-subnet-group"
+	KeyParameterGroup = "aurora-cluster-parameter-group"
+	KeyProxy          = "rds-proxy"
+	keyProxyTargets   = "rds-proxy-default-target-group"
+	keyProxyTarget    = "rds-proxy-target-cluster"
+)
+
+// Port and DatabaseName of the cluster.
+const (
+	Port         = 5432
+	DatabaseName = "paynext"
+)
+
+// KeyInstance is the key of the cluster instance in zone.
+func KeyInstance(zone string) string { return "aurora-instance-" + zone }
+
+// ClusterIdentifier is the cluster's AWS name, set as its external name so a
+// recreated claim adopts the same cluster.
+func ClusterIdentifier(cfg *platform.Config) string { return cfg.Prefix() + "-aurora" }
+
+// FinalSnapshotIdentifier is stable: deleting the cluster always leaves a
+// snapshot under a name that is known in advance.
+func FinalSnapshotIdentifier(cfg *platform.Config) string {
+	return ClusterIdentifier(cfg) + "-final-snapshot"
+}
+
+// ParameterGroupFamily is the parameter group family of the engine version.
+func ParameterGroupFamily(engineVersion string) string {
+	major, _, _ := strings.Cut(engineVersion, ".")
+	return "aurora-postgresql" + major
+}
+
+// Tier is the database tier.
+type Tier struct{}
+
+// Name of the tier.
+func (Tier) Name() string { return platform.TierDatabase }
+
+// Render returns the tier's resources. Everything uses the security tier's
+// keys, so nothing renders before the account is known; the proxy renders
+// once RDS reports the master secret it authenticates with.
+func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
+	if cfg.AccountID == "" || !Possible(cfg) {
+		return nil, nil
+	}
+	rs := []platform.Resource{
+		{Key: KeySubnetGroup, Object: subnetGroup(cfg)},
+		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
+		{Key: KeyCluster, Object: cluster(cfg)},
+	}
+	for _, z := range instanceZones(cfg) {
+		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name)})
+	}
+	if secret := MasterSecretARN(observed); secret != "" {
+		rs = append(rs, proxy(cfg, secret)...)
+	}
+	return rs, nil
+}
+
+// Possible reports whether the platform can hold a database: an RDS subnet
+// group needs subnets in two zones, which a single-zone dev platform lacks.
+func Possible(cfg *platform.Config) bool { return len(cfg.Zones) >= 2 }
+
+// instanceZones: one instance in dev (the alphabetically first zone), one per
+// zone elsewhere (at least two: staging and prod have two zones or more).
+func instanceZones(cfg *platform.Config) []platform.Zone {
+	if cfg.Environment == v1alpha1.EnvironmentDev {
+		return cfg.Zones[:1]
+	}
+	return cfg.Zones
+}
+
+func subnetGroup(cfg *platform.Config) *rdsv1beta1.SubnetGroup {
+	name := cfg.Prefix() + "-aurora"
+	return &rdsv1beta1.SubnetGroup{
+		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeySubnetGroup, name),
+		Spec: rdsv1beta1.SubnetGroupSpec{ForProvider: rdsv1beta1.SubnetGroupParameters{
+			Region:           ptr.To(cfg.Region),
+			Description:      ptr.To("PayNext " + string(cfg.Environment) + ": the database subnets, unreachable from the internet"),
+			SubnetIDSelector: subnetsOf(network.Database),
+			Tags:             cfg.Tags(platform.TierDatabase, name),
+		}},
+	}
+}
+
+// subnetsOf selects every subnet of a tier of this platform.
+func subnetsOf(tier network.SubnetTier) *xpv1.Selector {
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{network.LabelSubnetTier: string(tier)}}
+}
+
+// auditParameters enforce TLS and record what an assessor asks for:
+// connections, disconnections and every DDL statement.
+var auditParameters = []struct{ name, value string }{
+	{"rds.force_ssl", "1"},
+	{"log_connections", "1"},
+	{"log_disconnections", "1"},
+	{"log_statement", "ddl"},
+	{"log_min_duration_statement", "1000"},
+}
+
+func parameterGroup(cfg *platform.Config) *rdsv1beta1.ClusterParameterGroup {
+	name := cfg.Prefix() + "-" + ParameterGroupFamily(cfg.DatabaseEngineVersion)
+	p := rdsv1beta1.ClusterParameterGroupParameters{
+		Region:      ptr.To(cfg.Region),
+		Family:      ptr.To(ParameterGroupFamily(cfg.DatabaseEngineVersion)),
+		Description: ptr.To("PayNext " + string(cfg.Environment) + ": TLS only, connection and DDL audit logging"),
+		Tags:        cfg.Tags(platform.TierDatabase, name),
+	}
+	for _, a := range auditParameters {
+		p.Parameter = append(p.Parameter, rdsv1beta1.ClusterParameterGroupParameterParameters{
+			Name: ptr.To(a.name), Value: ptr.To(a.value), ApplyMethod: ptr.To("immediate"),
+		})
+	}
+	// The family is part of the name: a major upgrade gets a new group
+	// beside the old one instead of replacing the one in use.
+	return &rdsv1beta1.ClusterParameterGroup{
+		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeyParameterGroup, name),
+		Spec:       rdsv1beta1.ClusterParameterGroupSpec{ForProvider: p},
+	}
+}
+
+func cluster(cfg *platform.Config) *rdsv1beta1.Cluster {
+	c := &rdsv1beta1.Cluster{
+		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeyCluster, ClusterIdentifier(cfg)),
+		Spec: rdsv1beta1.ClusterSpec{ForProvider: rdsv1beta1.ClusterParameters{
+			Region:                              ptr.To(cfg.Region),
+			Engine:                              ptr.To("aurora-postgresql"),
+			EngineMode:                          ptr.To("provisioned"),
+			EngineVersion:                       ptr.To(cfg.DatabaseEngineVersion),
+			DatabaseName:                        ptr.To(DatabaseName),
+			Port:                                ptr.To(float64(Port)),
+			MasterUsername:                      ptr.To(cfg.DatabaseMasterUsername),
+			ManageMasterUserPassword:            ptr.To(true),
+			MasterUserSecretKMSKeyIDSelector:    platform.Select(security.KeyName(security.PurposeSecrets, false)),
+			StorageEncrypted:                    ptr.To(true),
+			KMSKeyIDSelector:                    platform.Select(security.KeyName(security.PurposeDatabase, false)),
+			IAMDatabaseAuthenticationEnabled:    ptr.To(true),
+			EnabledCloudwatchLogsExports:        []*string{ptr.To("postgresql")},
+			DBSubnetGroupNameSelector:           platform.Select(KeySubnetGroup),
+			DBClusterParameterGroupNameSelector: platform.Select(KeyParameterGroup),
+			VPCSecurityGroupIDSelector:          platform.Select(security.KeyDatabaseSecurityGroup),
+			BackupRetentionPeriod:               ptr.To(float64(cfg.BackupRetentionDays)),
+			PreferredBackupWindow:               ptr.To("03:00-04:00"),
+			PreferredMaintenanceWindow:          ptr.To("sun:05:00-sun:06:00"),
+			CopyTagsToSnapshot:                  ptr.To(true),
+			DeletionProtection:                  ptr.To(cfg.DeletionProtection),
+			SkipFinalSnapshot:                   ptr.To(false),
+			FinalSnapshotIdentifier:             ptr.To(FinalSnapshotIdentifier(cfg)),
+			DeleteAutomatedBackups:              ptr.To(false),
+			AllowMajorVersionUpgrade:            ptr.To(false),
+			Tags:                                cfg.Tags(platform.TierDatabase, ClusterIdentifier(cfg)),
+		}},
+	}
+	c.Spec.DeletionPolicy = cfg.Orphan()
+	return c
+}
+
+func instance(cfg *platform.Config, zone string) *rdsv1beta1.ClusterInstance {
+	id := cfg.Prefix() + "-aurora-" + zone
+	i := &rdsv1beta1.ClusterInstance{
+		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeyInstance(zone), id),
+		Spec: rdsv1beta1.ClusterInstanceSpec{ForProvider: rdsv1beta1.ClusterInstanceParameters{
+			Region:                              ptr.To(cfg.Region),
+			ClusterIdentifierSelector:           platform.Select(KeyCluster),
+			Engine:                              ptr.To("aurora-postgresql"),
+			InstanceClass:                       ptr.To(cfg.DatabaseInstanceClass),
+			AvailabilityZone:                    ptr.To(zone),
+			DBSubnetGroupNameSelector:           platform.Select(KeySubnetGroup),
+			PubliclyAccessible:                  ptr.To(false),
+			AutoMinorVersionUpgrade:             ptr.To(true),
+			CopyTagsToSnapshot:                  ptr.To(true),
+			MonitoringInterval:                  ptr.To(60.0),
+			MonitoringRoleArnSelector:           platform.Select(security.KeyRole(security.RoleRDSMonitoring)),
+			PerformanceInsightsEnabled:          ptr.To(true),
+			PerformanceInsightsKMSKeyIDSelector: platform.Select(security.KeyName(security.PurposeDatabase, false)),
+			PerformanceInsightsRetentionPeriod:  ptr.To(float64(cfg.Profile().PerformanceInsightsRetentionDays)),
+			PreferredMaintenanceWindow:          ptr.To("sun:05:00-sun:06:00"),
+			Tags:                                cfg.Tags(platform.TierDatabase, id),
+		}},
+	}
+	i.Spec.DeletionPolicy = cfg.Orphan()
+	return i
+}
+
+// MasterSecretARN is the RDS-managed master secret, "" until RDS reports it.
+func MasterSecretARN(observed platform.Observed) string {
+	var c rdsv1beta1.Cluster
+	if !observed.Get(KeyCluster, &c) {
+		return ""
+	}
+	for _, s := range c.Status.AtProvider.MasterUserSecret {
+		if s.SecretArn != nil {
+			return *s.SecretArn
+		}
+	}
+	return ""
+}

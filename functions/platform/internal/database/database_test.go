@@ -1,0 +1,117 @@
+package database
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/google/go-cmp/cmp"
+	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+)
+
+func config(env v1alpha1.Environment, mutate ...func(*v1alpha1.PlatformSpec)) *platform.Config {
+	s := &v1alpha1.PlatformSpec{
+		Environment: env, Region: "us-west-2", DRRegion: "us-east-1",
+		Network:  v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.0/16", AvailabilityZones: []string{"us-west-2c", "us-west-2a", "us-west-2b"}},
+		Contacts: v1alpha1.ContactsSpec{SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com"},
+	}
+	for _, m := range mutate {
+		m(s)
+	}
+	return platform.Resolve("payments", s, "111122223333")
+}
+
+func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[string]runtime.Object {
+	t.Helper()
+	rs, err := platform.RenderIndexed(Tier{}, cfg, observed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestClusterFollowsTheEnvironment(t *testing.T) {
+	cases := map[string]struct {
+		cfg        *platform.Config
+		instances  []string
+		retention  float64
+		protection bool
+		orphan     bool
+	}{
+		"Dev":     {config(v1alpha1.EnvironmentDev), []string{"aurora-instance-us-west-2a"}, 7, false, false},
+		"Staging": {config(v1alpha1.EnvironmentStaging), []string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 14, true, false},
+		"StagingOptedOut": {config(v1alpha1.EnvironmentStaging, func(s *v1alpha1.PlatformSpec) { s.DataProtection.AllowDeletion = true }),
+			[]string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 14, false, false},
+		"Prod": {config(v1alpha1.EnvironmentProd), []string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 35, true, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rs := render(t, tc.cfg, nil)
+			var instances []string
+			for k, o := range rs {
+				if i, ok := o.(*rdsv1beta1.ClusterInstance); ok {
+					instances = append(instances, k)
+					if *i.Spec.ForProvider.PubliclyAccessible || !*i.Spec.ForProvider.AutoMinorVersionUpgrade || !*i.Spec.ForProvider.PerformanceInsightsEnabled {
+						t.Errorf("%s: want private, auto minor upgrades and Performance Insights", k)
+					}
+				}
+			}
+			slices.Sort(instances)
+			if diff := cmp.Diff(tc.instances, instances); diff != "" {
+				t.Errorf("want one instance in dev, one per zone elsewhere (-want +got):\n%s", diff)
+			}
+			c := rs[KeyCluster].(*rdsv1beta1.Cluster)
+			p := c.Spec.ForProvider
+			if *p.BackupRetentionPeriod != tc.retention || *p.DeletionProtection != tc.protection || (c.Spec.DeletionPolicy == "Orphan") != tc.orphan {
+				t.Errorf("want retention %v, deletion protection %v, orphaned %v; got %v, %v, %q",
+					tc.retention, tc.protection, tc.orphan, *p.BackupRetentionPeriod, *p.DeletionProtection, c.Spec.DeletionPolicy)
+			}
+			if !*p.StorageEncrypted || !*p.IAMDatabaseAuthenticationEnabled || !*p.ManageMasterUserPassword || *p.SkipFinalSnapshot ||
+				*p.FinalSnapshotIdentifier != "paynext-"+string(tc.cfg.Environment)+"-aurora-final-snapshot" || *p.EnabledCloudwatchLogsExports[0] != "postgresql" {
+				t.Errorf("want encryption, IAM auth, an RDS-managed password, postgresql logs exported and a stable final snapshot, got %+v", p)
+			}
+		})
+	}
+}
+
+func TestParameterGroupEnforcesTLSAndAuditLogging(t *testing.T) {
+	pg := render(t, config(v1alpha1.EnvironmentProd, func(s *v1alpha1.PlatformSpec) { s.Database.EngineVersion = "17.4" }), nil)[KeyParameterGroup].(*rdsv1beta1.ClusterParameterGroup)
+	if *pg.Spec.ForProvider.Family != "aurora-postgresql17" {
+		t.Errorf("want the family of engine 17, got %s", *pg.Spec.ForProvider.Family)
+	}
+	got := map[string]string{}
+	for _, p := range pg.Spec.ForProvider.Parameter {
+		got[*p.Name] = *p.Value
+	}
+	for name, want := range map[string]string{"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_statement": "ddl"} {
+		if got[name] != want {
+			t.Errorf("want %s = %s, got %q", name, want, got[name])
+		}
+	}
+}
+
+func TestProxyWaitsForTheMasterSecret(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd)
+	if _, ok := render(t, cfg, nil)[KeyProxy]; ok {
+		t.Error("the proxy authenticates with the RDS-managed secret: it must wait until RDS reports it")
+	}
+	c := composed.New()
+	c.SetAPIVersion("rds.aws.upbound.io/v1beta1")
+	c.SetKind("Cluster")
+	arn := "arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!cluster-abc"
+	c.Object["status"] = map[string]any{"atProvider": map[string]any{"masterUserSecret": []any{map[string]any{"secretArn": arn}}}}
+	rs := render(t, cfg, platform.Observed{KeyCluster: resource.ObservedComposed{Resource: c}})
+	p, ok := rs[KeyProxy].(*rdsv1beta1.Proxy)
+	if !ok {
+		t.Fatal("want the proxy once the master secret is observed")
+	}
+	auth := p.Spec.ForProvider.Auth[0]
+	if *auth.SecretArn != arn || *auth.IAMAuth != "REQUIRED" || !*p.Spec.ForProvider.RequireTLS {
+		t.Errorf("want the observed secret, IAM auth required and TLS required, got %+v", p.Spec.ForProvider)
+	}
+}
