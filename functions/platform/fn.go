@@ -19,6 +19,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/functions/platform/internal/storage"
 )
 
 // Function renders a PayNextPlatform. It holds no state between calls, so
@@ -35,7 +36,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}}}, nil
+	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its

@@ -11,6 +11,7 @@ import (
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
+	s3v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/s3/v1beta1"
 	smv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/secretsmanager/v1beta1"
 	wafv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/wafv2/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -32,6 +33,7 @@ func RegisterSchemes() error {
 			kmsv1beta1.AddToScheme,
 			eksv1beta1.AddToScheme,
 			rdsv1beta1.AddToScheme,
+			s3v1beta1.AddToScheme,
 			smv1beta1.AddToScheme,
 			wafv2v1beta1.AddToScheme,
 		} {

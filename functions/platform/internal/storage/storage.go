@@ -1,0 +1,190 @@
+// Package storage renders the storage tier's S3 buckets: data, logs, audit
+// and backups, each encrypted, versioned, private, TLS-only, access-logged and
+// lifecycled per environment, with the data and audit buckets replicated to
+// the disaster-recovery region outside dev.
+package storage
+
+import (
+	s3v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/s3/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Bucket purposes.
+const (
+	Data    = security.BucketData
+	Logs    = "logs"
+	Audit   = security.BucketAudit
+	Backups = "backups"
+)
+
+// bucket is one bucket of the platform.
+type bucket struct {
+	purpose string
+	// replica is the copy in the DR region of the bucket of purpose.
+	replica bool
+}
+
+// Buckets in rendering order.
+var Buckets = []string{Data, Logs, Audit, Backups}
+
+// Replicated buckets are copied to the DR region in staging and prod.
+var Replicated = []string{Data, Audit}
+
+// KeyBucket is the composed resource key of the bucket of purpose.
+func KeyBucket(purpose string, replica bool) string {
+	if replica {
+		return "s3-bucket-" + purpose + "-replica"
+	}
+	return "s3-bucket-" + purpose
+}
+
+// Tier is the storage tier.
+type Tier struct{}
+
+// Name of the tier.
+func (Tier) Name() string { return platform.TierStorage }
+
+// Render returns the tier's resources. Bucket names carry the account, so
+// nothing renders before it is known.
+func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resource, error) {
+	if cfg.AccountID == "" {
+		return nil, nil
+	}
+	var rs []platform.Resource
+	for _, p := range Buckets {
+		rs = append(rs, bucketResources(cfg, bucket{purpose: p})...)
+	}
+	if replicates(cfg) {
+		for _, p := range Replicated {
+			rs = append(rs, bucketResources(cfg, bucket{purpose: p, replica: true})...)
+			rs = append(rs, replication(cfg, p))
+		}
+	}
+	return rs, nil
+}
+
+func replicates(cfg *platform.Config) bool { return cfg.Environment != v1alpha1.EnvironmentDev }
+
+// objectLocked: the prod audit bucket (and its replica, which S3 requires
+// for replicating locked objects) keep every object for 7 years, in
+// compliance mode: nobody, root included, can shorten that.
+func objectLocked(cfg *platform.Config, b bucket) bool {
+	return b.purpose == Audit && cfg.Environment == v1alpha1.EnvironmentProd
+}
+
+func (b bucket) name(cfg *platform.Config) string {
+	if b.replica {
+		return cfg.ReplicaBucketName(b.purpose)
+	}
+	return cfg.BucketName(b.purpose)
+}
+
+func (b bucket) region(cfg *platform.Config) string {
+	if b.replica {
+		return cfg.DRRegion
+	}
+	return cfg.Region
+}
+
+func bucketResources(cfg *platform.Config, b bucket) []platform.Resource {
+	key := KeyBucket(b.purpose, b.replica)
+	region := ptr.To(b.region(cfg))
+	sel := platform.Select(key)
+	bkt := &s3v1beta1.Bucket{
+		ObjectMeta: cfg.NamedMeta(platform.TierStorage, key, b.name(cfg)),
+		Spec: s3v1beta1.BucketSpec{ForProvider: s3v1beta1.BucketParameters{
+			Region: region,
+			Tags:   cfg.Tags(platform.TierStorage, b.name(cfg)),
+		}},
+	}
+	if objectLocked(cfg, b) {
+		bkt.Spec.ForProvider.ObjectLockEnabled = ptr.To(true)
+	}
+	// Buckets hold the platform's data and evidence: prod keeps them when
+	// the claim goes.
+	bkt.Spec.DeletionPolicy = cfg.Orphan()
+
+	rs := []platform.Resource{
+		{Key: key, Object: bkt},
+		{Key: key + "-versioning", Object: &s3v1beta1.BucketVersioning{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-versioning"),
+			Spec: s3v1beta1.BucketVersioningSpec{ForProvider: s3v1beta1.BucketVersioningParameters{
+				Region: region, BucketSelector: sel,
+				VersioningConfiguration: []s3v1beta1.VersioningConfigurationParameters{{Status: ptr.To("Enabled")}},
+			}},
+		}},
+		{Key: key + "-encryption", Object: encryption(cfg, b, key)},
+		{Key: key + "-public-access-block", Object: &s3v1beta1.BucketPublicAccessBlock{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-public-access-block"),
+			Spec: s3v1beta1.BucketPublicAccessBlockSpec{ForProvider: s3v1beta1.BucketPublicAccessBlockParameters{
+				Region: region, BucketSelector: sel,
+				BlockPublicAcls: ptr.To(true), BlockPublicPolicy: ptr.To(true), IgnorePublicAcls: ptr.To(true), RestrictPublicBuckets: ptr.To(true),
+			}},
+		}},
+		{Key: key + "-ownership", Object: &s3v1beta1.BucketOwnershipControls{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-ownership"),
+			Spec: s3v1beta1.BucketOwnershipControlsSpec{ForProvider: s3v1beta1.BucketOwnershipControlsParameters{
+				Region: region, BucketSelector: sel,
+				Rule: []s3v1beta1.BucketOwnershipControlsRuleParameters{{ObjectOwnership: ptr.To("BucketOwnerEnforced")}},
+			}},
+		}},
+		{Key: key + "-policy", Object: &s3v1beta1.BucketPolicy{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-policy"),
+			Spec: s3v1beta1.BucketPolicySpec{ForProvider: s3v1beta1.BucketPolicyParameters{
+				Region: region, BucketSelector: sel, Policy: ptr.To(BucketPolicy(cfg, b).JSON()),
+			}},
+		}},
+		{Key: key + "-lifecycle", Object: lifecycle(cfg, b, key)},
+	}
+	// Every bucket but the logs bucket logs its access there. (Replicas
+	// live in another region; S3 logs only within a region.)
+	if b.purpose != Logs && !b.replica {
+		rs = append(rs, platform.Resource{Key: key + "-logging", Object: &s3v1beta1.BucketLogging{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-logging"),
+			Spec: s3v1beta1.BucketLoggingSpec{ForProvider: s3v1beta1.BucketLoggingParameters{
+				Region: region, BucketSelector: sel,
+				TargetBucketSelector: platform.Select(KeyBucket(Logs, false)),
+				TargetPrefix:         ptr.To("s3-access/" + b.name(cfg) + "/"),
+			}},
+		}})
+	}
+	if objectLocked(cfg, b) {
+		rs = append(rs, platform.Resource{Key: key + "-object-lock", Object: &s3v1beta1.BucketObjectLockConfiguration{
+			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-object-lock"),
+			Spec: s3v1beta1.BucketObjectLockConfigurationSpec{ForProvider: s3v1beta1.BucketObjectLockConfigurationParameters{
+				Region: region, BucketSelector: sel, ObjectLockEnabled: ptr.To("Enabled"),
+				Rule: []s3v1beta1.BucketObjectLockConfigurationRuleParameters{{
+					DefaultRetention: []s3v1beta1.RuleDefaultRetentionParameters{{Mode: ptr.To("COMPLIANCE"), Years: ptr.To(7.0)}},
+				}},
+			}},
+		}})
+	}
+	return rs
+}
+
+// encryption is SSE-KMS with the storage key (the DR storage key for
+// replicas) and bucket keys. The logs bucket is the exception: S3 server
+// access logs and ALB access logs can only be delivered to SSE-S3 buckets.
+func encryption(cfg *platform.Config, b bucket, key string) *s3v1beta1.BucketServerSideEncryptionConfiguration {
+	def := s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{
+		SseAlgorithm:           ptr.To("aws:kms"),
+		KMSMasterKeyIDSelector: platform.Select(security.KeyName(security.PurposeStorage, b.replica)),
+	}
+	if b.purpose == Logs {
+		def = s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{SseAlgorithm: ptr.To("AES256")}
+	}
+	return &s3v1beta1.BucketServerSideEncryptionConfiguration{
+		ObjectMeta: cfg.Meta(platform.TierStorage, key+"-encryption"),
+		Spec: s3v1beta1.BucketServerSideEncryptionConfigurationSpec{ForProvider: s3v1beta1.BucketServerSideEncryptionConfigurationParameters{
+			Region: ptr.To(b.region(cfg)), BucketSelector: platform.Select(key),
+			Rule: []s3v1beta1.BucketServerSideEncryptionConfigurationRuleParameters{{
+				ApplyServerSideEncryptionByDefault: []s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{def},
+				BucketKeyEnabled:                   ptr.To(b.purpose != Logs),
+			}},
+		}},
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+)
+
+// immutable are the fields of stateful kinds that AWS can change only by
+// replacing the resource (and so losing its data), by kind.
+var immutable = map[string][]string{
+	"Cluster":         {"engine", "engineMode", "databaseName", "masterUsername", "storageEncrypted", "kmsKeyIdSelector", "dbSubnetGroupNameSelector", "port"},
+	"ClusterInstance": {"availabilityZone", "engine", "clusterIdentifierSelector"},
+	"Bucket":          {"region", "objectLockEnabled"},
+	"Key":             {"region", "keyUsage", "customerMasterKeySpec", "multiRegion"},
+	"Group":           {"region", "kmsKeyIdSelector"},
+	"Secret":          {"region", "name"},
+	"VPC":             {"cidrBlock", "region"},
+	"Subnet":          {"cidrBlock", "availabilityZone", "region"},
+}
+
+// TestDataStoresSurviveClaimEdits renders every example at convergence, then
+// again after each edit a team makes to a live platform, and fails if any
+// stateful resource disappears, changes its key or external name, or has a
+// field changed that AWS can only change by replacing it.
+func TestDataStoresSurviveClaimEdits(t *testing.T) {
+	edits := map[string]func(s map[string]any){
+		"InstanceClass": func(s map[string]any) { sub(s, "database")["instanceClass"] = "db.r7g.2xlarge" },
+		"ZoneOrder":     func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2b", "us-west-2c", "us-west-2a"} },
+		"Tags":          func(s map[string]any) { sub(s, "tags")["DataClassification"] = "PCI" },
+		"Retention":     func(s map[string]any) { s["logging"] = map[string]any{"retentionDays": 3653.0} },
+		"AddZone": func(s map[string]any) {
+			net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"}
+		},
+		"BackupWindow": func(s map[string]any) { sub(s, "database")["backupRetentionDays"] = 30.0 },
+	}
+	f := newTestFunction(t)
+	for _, env := range examples {
+		xr := readXR(t, exampleXR(env))
+		spec(xr)["accountId"] = fakeaws.AccountID
+		req := converged(t, f, xr)
+		before := desiredOf(t, run(t, f, req))
+		for name, edit := range edits {
+			t.Run(env+"/"+name, func(t *testing.T) {
+				edited := readXR(t, exampleXR(env))
+				spec(edited)["accountId"] = fakeaws.AccountID
+				edit(spec(edited))
+				req.Observed.Composite = newRequest(t, edited, nil).Observed.Composite
+				after := desiredOf(t, run(t, f, req))
+				for key, b := range before {
+					fields, stateful := immutable[b.Resource.GetKind()]
+					if !stateful {
+						continue
+					}
+					a, ok := after[key]
+					if !ok {
+						t.Errorf("%s: the edit removed stateful resource %s", name, key)
+						continue
+					}
+					if bn, an := b.Resource.GetAnnotations()["crossplane.io/external-name"], a.Resource.GetAnnotations()["crossplane.io/external-name"]; bn != an {
+						t.Errorf("%s: %s changed its AWS name %q → %q", name, key, bn, an)
+					}
+					for _, field := range fields {
+						if bv, av := forProvider(b, field), forProvider(a, field); bv != av {
+							t.Errorf("%s: %s.%s changed %s → %s, which AWS can only do by replacing it", name, key, field, bv, av)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func forProvider(r *resource.DesiredComposed, field string) string {
+	fp, _ := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+	return fmt.Sprint(fp[field])
+}
