@@ -18,6 +18,8 @@ var immutable = map[string][]string{
 	"Key":             {"region", "keyUsage", "customerMasterKeySpec", "multiRegion"},
 	"Group":           {"region", "kmsKeyIdSelector"},
 	"Secret":          {"region", "name"},
+	"FileSystem":      {"region", "creationToken", "encrypted", "kmsKeyIdSelector", "performanceMode"},
+	"Vault":           {"region", "kmsKeyArnSelector"},
 	"VPC":             {"cidrBlock", "region"},
 	"Subnet":          {"cidrBlock", "availabilityZone", "region"},
 }

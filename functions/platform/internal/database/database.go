@@ -173,6 +173,8 @@ func cluster(cfg *platform.Config) *rdsv1beta1.Cluster {
 			Tags:                                cfg.Tags(platform.TierDatabase, ClusterIdentifier(cfg)),
 		}},
 	}
+	// The AWS Backup plan selects the cluster by this tag.
+	c.Spec.ForProvider.Tags[platform.TagBackupPlan] = ptr.To(cfg.Prefix())
 	c.Spec.DeletionPolicy = cfg.Orphan()
 	return c
 }

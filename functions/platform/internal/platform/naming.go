@@ -24,6 +24,10 @@ const (
 	KeyEKSCluster = "eks-cluster"
 )
 
+// TagBackupPlan marks the data stores the AWS Backup plan selects; its value
+// is the plan's name (paynext-<env>).
+const TagBackupPlan = "paynext:backup-plan"
+
 // AnnotationExternalName names the AWS resource for kinds AWS lets us name.
 const AnnotationExternalName = "crossplane.io/external-name"
 

@@ -4,9 +4,11 @@ import (
 	"sync"
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
+	backupv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/backup/v1beta1"
 	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
+	efsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/efs/v1beta1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
@@ -32,6 +34,8 @@ func RegisterSchemes() error {
 			iamv1beta1.AddToScheme,
 			kmsv1beta1.AddToScheme,
 			eksv1beta1.AddToScheme,
+			backupv1beta1.AddToScheme,
+			efsv1beta1.AddToScheme,
 			rdsv1beta1.AddToScheme,
 			s3v1beta1.AddToScheme,
 			smv1beta1.AddToScheme,

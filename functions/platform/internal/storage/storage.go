@@ -1,7 +1,8 @@
-// Package storage renders the storage tier's S3 buckets: data, logs, audit
-// and backups, each encrypted, versioned, private, TLS-only, access-logged and
+// Package storage renders the storage tier: S3 buckets (data, logs, audit,
+// backups), each encrypted, versioned, private, TLS-only, access-logged and
 // lifecycled per environment, with the data and audit buckets replicated to
-// the disaster-recovery region outside dev.
+// the disaster-recovery region outside dev; EFS for Kubernetes workloads; and
+// the AWS Backup vaults and plan that protect Aurora and EFS.
 package storage
 
 import (
@@ -64,6 +65,8 @@ func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resour
 			rs = append(rs, replication(cfg, p))
 		}
 	}
+	rs = append(rs, fileSystem(cfg)...)
+	rs = append(rs, backups(cfg)...)
 	return rs, nil
 }
 
