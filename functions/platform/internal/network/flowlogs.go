@@ -1,7 +1,6 @@
 package network
 
 import (
-	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	"k8s.io/utils/ptr"
@@ -31,18 +30,7 @@ func flowLogs(cfg *platform.Config) []platform.Resource {
 	if cfg.AccountID == "" {
 		return nil
 	}
-	group := &cwlv1beta1.Group{
-		ObjectMeta: cfg.NamedMeta(platform.TierNetwork, KeyFlowLogGroup, FlowLogGroupName(cfg)),
-		Spec: cwlv1beta1.GroupSpec{ForProvider: cwlv1beta1.GroupParameters{
-			Region:           ptr.To(cfg.Region),
-			KMSKeyIDSelector: platform.Select(security.KeyLogsKMSKey),
-			RetentionInDays:  ptr.To(float64(cfg.LogRetentionDays)),
-			LogGroupClass:    ptr.To("STANDARD"),
-			Tags:             cfg.Tags(platform.TierNetwork, FlowLogGroupName(cfg)),
-		}},
-	}
-	// Flow logs are audit evidence (PCI DSS 10.2.1): in prod they outlive the claim.
-	group.Spec.DeletionPolicy = cfg.Orphan()
+	group := security.LogGroup(cfg, platform.TierNetwork, KeyFlowLogGroup, FlowLogGroupName(cfg))
 
 	role := &iamv1beta1.Role{
 		ObjectMeta: cfg.NamedMeta(platform.TierNetwork, KeyFlowLogRole, flowLogRoleName(cfg)),

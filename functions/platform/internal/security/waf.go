@@ -122,16 +122,7 @@ func webACL(cfg *platform.Config) []platform.Resource {
 			Tags: cfg.Tags(platform.TierSecurity, WebACLName(cfg)),
 		}},
 	}
-	group := &cwlv1beta1.Group{
-		ObjectMeta: cfg.NamedMeta(platform.TierSecurity, KeyWAFLogGroup, WAFLogGroupName(cfg)),
-		Spec: cwlv1beta1.GroupSpec{ForProvider: cwlv1beta1.GroupParameters{
-			Region:           ptr.To(cfg.Region),
-			KMSKeyIDSelector: platform.Select(KeyLogsKMSKey),
-			RetentionInDays:  ptr.To(float64(cfg.LogRetentionDays)),
-			Tags:             cfg.Tags(platform.TierSecurity, WAFLogGroupName(cfg)),
-		}},
-	}
-	group.Spec.DeletionPolicy = cfg.Orphan()
+	group := LogGroup(cfg, platform.TierSecurity, KeyWAFLogGroup, WAFLogGroupName(cfg))
 	logging := &wafv2v1beta1.WebACLLoggingConfiguration{
 		ObjectMeta: cfg.Meta(platform.TierSecurity, keyWebACLLogging),
 		Spec: wafv2v1beta1.WebACLLoggingConfigurationSpec{ForProvider: wafv2v1beta1.WebACLLoggingConfigurationParameters{
@@ -151,4 +142,22 @@ func webACL(cfg *platform.Config) []platform.Resource {
 		{Key: KeyWAFLogGroup, Object: group},
 		{Key: keyWebACLLogging, Object: logging},
 	}
+}
+
+// LogGroup is a log group of the platform: named as given (its external
+// name), encrypted with the logs CMK, kept for the environment's retention,
+// and in prod kept past the claim as audit evidence (PCI DSS 10.5.1).
+func LogGroup(cfg *platform.Config, tier, key, name string) *cwlv1beta1.Group {
+	g := &cwlv1beta1.Group{
+		ObjectMeta: cfg.NamedMeta(tier, key, name),
+		Spec: cwlv1beta1.GroupSpec{ForProvider: cwlv1beta1.GroupParameters{
+			Region:           ptr.To(cfg.Region),
+			KMSKeyIDSelector: platform.Select(KeyLogsKMSKey),
+			RetentionInDays:  ptr.To(float64(cfg.LogRetentionDays)),
+			LogGroupClass:    ptr.To("STANDARD"),
+			Tags:             cfg.Tags(tier, name),
+		}},
+	}
+	g.Spec.DeletionPolicy = cfg.Orphan()
+	return g
 }
