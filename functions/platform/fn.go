@@ -16,6 +16,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/database"
+	"github.com/paynext/platform/functions/platform/internal/monitoring"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
@@ -36,7 +37,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}}}, nil
+	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its

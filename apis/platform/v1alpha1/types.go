@@ -72,6 +72,8 @@ type PlatformSpec struct {
 	Logging LoggingSpec `json:"logging,omitempty"`
 	// +optional
 	DataProtection DataProtectionSpec `json:"dataProtection,omitempty"`
+	// +optional
+	Monitoring MonitoringSpec `json:"monitoring,omitempty"`
 
 	// Tags are added to every AWS resource that takes tags, beside the
 	// platform's own (Environment, ManagedBy, paynext:tier, Name). Keys must
@@ -127,6 +129,13 @@ type ContactsSpec struct {
 	// +kubebuilder:validation:MaxLength=254
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	ComplianceEmail string `json:"complianceEmail"`
+
+	// OperationsEmail receives operational alarms and budget alerts. Default
+	// securityEmail.
+	// +optional
+	// +kubebuilder:validation:MaxLength=254
+	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
+	OperationsEmail string `json:"operationsEmail,omitempty"`
 }
 
 // DatabaseSpec shapes the Aurora PostgreSQL cluster (database tier).
@@ -158,6 +167,16 @@ type DatabaseSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=35
 	BackupRetentionDays int32 `json:"backupRetentionDays,omitempty"`
+}
+
+// MonitoringSpec shapes alerting and cost control.
+type MonitoringSpec struct {
+	// MonthlyBudgetUSD is the monthly cost budget; alerts go out at 80% and
+	// 100%. Default 1000 in dev, 5000 in staging, 20000 in prod.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000000
+	MonthlyBudgetUSD int64 `json:"monthlyBudgetUsd,omitempty"`
 }
 
 // DataProtectionSpec is the explicit opt-out from the protection of data

@@ -72,6 +72,10 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, s.Network.validate(path.Child("network"), s.Region, s.Environment)...)
 	errs = append(errs, matches(path.Child("contacts", "securityEmail"), s.Contacts.SecurityEmail, emailRE, "an e-mail address")...)
 	errs = append(errs, matches(path.Child("contacts", "complianceEmail"), s.Contacts.ComplianceEmail, emailRE, "an e-mail address")...)
+	errs = append(errs, optionalMatch(path.Child("contacts", "operationsEmail"), s.Contacts.OperationsEmail, emailRE, 254, "an e-mail address")...)
+	if b := s.Monitoring.MonthlyBudgetUSD; b < 0 || b > 10000000 {
+		errs = append(errs, field.Invalid(path.Child("monitoring", "monthlyBudgetUsd"), b, "must be between 1 and 10000000 US dollars"))
+	}
 	errs = append(errs, optionalMatch(path.Child("database", "masterUsername"), s.Database.MasterUsername, usernameRE, 63, "a letter followed by letters, digits or underscores")...)
 	errs = append(errs, optionalMatch(path.Child("database", "instanceClass"), s.Database.InstanceClass, dbClassRE, 32, "an RDS instance class such as db.r6g.large")...)
 	errs = append(errs, optionalMatch(path.Child("database", "engineVersion"), s.Database.EngineVersion, engineVersionRE, 8, `an Aurora PostgreSQL version such as "16.6"`)...)

@@ -41,10 +41,12 @@ type Config struct {
 	BackupRetentionDays    int32
 	// DeletionProtection guards the data stores on the AWS side: staging and
 	// prod, unless spec.dataProtection.allowDeletion opts staging out.
-	DeletionProtection bool
-	ClusterName        string
-	KubernetesVersion  string
-	NodeInstanceType   string
+	DeletionProtection                              bool
+	ClusterName                                     string
+	KubernetesVersion                               string
+	NodeInstanceType                                string
+	SecurityEmail, ComplianceEmail, OperationsEmail string
+	MonthlyBudgetUSD                                int64
 	// IngressCIDRs may reach the load balancer.
 	IngressCIDRs        []string
 	ComplianceStandards []v1alpha1.ComplianceStandard
@@ -70,6 +72,7 @@ type Profile struct {
 	BackupRetentionDays   int32
 	// PerformanceInsightsRetentionDays: 7 is free; prod keeps two years.
 	PerformanceInsightsRetentionDays int32
+	MonthlyBudgetUSD                 int64
 }
 
 // ProfileFor returns the environment's profile.
@@ -79,19 +82,19 @@ func ProfileFor(env v1alpha1.Environment) Profile {
 		return Profile{
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
-			BackupRetentionDays: 35, PerformanceInsightsRetentionDays: 731,
+			BackupRetentionDays: 35, PerformanceInsightsRetentionDays: 731, MonthlyBudgetUSD: 20000,
 		}
 	case v1alpha1.EnvironmentStaging:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
-			BackupRetentionDays: 14, PerformanceInsightsRetentionDays: 7,
+			BackupRetentionDays: 14, PerformanceInsightsRetentionDays: 7, MonthlyBudgetUSD: 5000,
 		}
 	default:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7,
 			DatabaseInstanceClass: "db.t4g.medium", NodeInstanceType: "t3.medium",
-			BackupRetentionDays: 7, PerformanceInsightsRetentionDays: 7,
+			BackupRetentionDays: 7, PerformanceInsightsRetentionDays: 7, MonthlyBudgetUSD: 1000,
 		}
 	}
 }
@@ -137,9 +140,16 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
 		IngressCIDRs:           s.Kubernetes.Ingress.AllowedCIDRs,
+		SecurityEmail:          s.Contacts.SecurityEmail,
+		ComplianceEmail:        s.Contacts.ComplianceEmail,
+		OperationsEmail:        or(s.Contacts.OperationsEmail, s.Contacts.SecurityEmail),
+		MonthlyBudgetUSD:       s.Monitoring.MonthlyBudgetUSD,
 		ComplianceStandards:    s.Compliance.Standards,
 
 		userTags: s.Tags,
+	}
+	if c.MonthlyBudgetUSD == 0 {
+		c.MonthlyBudgetUSD = p.MonthlyBudgetUSD
 	}
 	if c.BackupRetentionDays == 0 {
 		c.BackupRetentionDays = p.BackupRetentionDays

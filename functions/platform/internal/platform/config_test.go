@@ -23,24 +23,27 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 	anywhere := []string{"0.0.0.0/0"}
 	cases := map[v1alpha1.Environment]Config{
 		v1alpha1.EnvironmentDev: {
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
 			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.t4g.medium", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 7, DeletionProtection: false,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 7, DeletionProtection: false, MonthlyBudgetUSD: 1000,
 			KubernetesVersion: "1.34", NodeInstanceType: "t3.medium", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentStaging: {
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
 			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 14, DeletionProtection: true,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 14, DeletionProtection: true, MonthlyBudgetUSD: 5000,
 			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentProd: {
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
 			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 35, DeletionProtection: true,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 35, DeletionProtection: true, MonthlyBudgetUSD: 20000,
 			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 	}

@@ -5,16 +5,24 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	backupv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/backup/v1beta1"
+	budgetsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/budgets/v1beta1"
+	cloudtrailv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudtrail/v1beta1"
+	cwv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatch/v1beta1"
+	cwev1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchevents/v1beta1"
 	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
+	configv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/configservice/v1beta1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
 	efsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/efs/v1beta1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
+	gdv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/guardduty/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	s3v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/s3/v1beta1"
 	smv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/secretsmanager/v1beta1"
+	shv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/securityhub/v1beta1"
+	snsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/sns/v1beta1"
 	wafv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/wafv2/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -35,6 +43,14 @@ func RegisterSchemes() error {
 			kmsv1beta1.AddToScheme,
 			eksv1beta1.AddToScheme,
 			backupv1beta1.AddToScheme,
+			budgetsv1beta1.AddToScheme,
+			cloudtrailv1beta1.AddToScheme,
+			cwv1beta1.AddToScheme,
+			cwev1beta1.AddToScheme,
+			configv1beta1.AddToScheme,
+			gdv1beta1.AddToScheme,
+			shv1beta1.AddToScheme,
+			snsv1beta1.AddToScheme,
 			efsv1beta1.AddToScheme,
 			rdsv1beta1.AddToScheme,
 			s3v1beta1.AddToScheme,

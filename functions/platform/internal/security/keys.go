@@ -140,7 +140,16 @@ func viaServices(cfg *platform.Config, region string, services ...string) []poli
 // logsUse lets CloudWatch Logs in the region use the key for the platform's
 // log groups only.
 func logsUse(cfg *platform.Config, region string) []policy.Statement {
+	trail := cfg.ARN("cloudtrail", "trail/"+cfg.Prefix())
 	return []policy.Statement{{
+		Sid:       "CloudTrailEncryptsThePlatformTrail",
+		Effect:    policy.Allow,
+		Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
+		Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"},
+		Resource:  []string{"*"},
+		Condition: policy.Conditions{}.With("StringEquals", "aws:SourceArn", trail).
+			With("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", "arn:"+cfg.Partition()+":cloudtrail:*:"+cfg.AccountID+":trail/*"),
+	}, {
 		Sid:       "CloudWatchLogsUseForPlatformLogGroups",
 		Effect:    policy.Allow,
 		Principal: policy.ServicePrincipal("logs." + region + ".amazonaws.com"),

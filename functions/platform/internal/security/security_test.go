@@ -66,6 +66,12 @@ func TestLogsKey(t *testing.T) {
 				if slices.Contains(s.Action, "kms:ScheduleKeyDeletion") {
 					mfaGuarded = len(s.Condition["Bool"]["aws:MultiFactorAuthPresent"]) == 1
 				}
+				if s.Sid == "CloudTrailEncryptsThePlatformTrail" {
+					if got := s.Condition["StringEquals"]["aws:SourceArn"]; len(got) != 1 || got[0] != "arn:aws:cloudtrail:eu-central-1:111122223333:trail/paynext-"+string(env) {
+						t.Errorf("CloudTrail may use the logs key only for the platform's trail, got %v", got)
+					}
+					continue
+				}
 				if len(s.Principal.Service) == 1 && s.Principal.Service[0] != "logs.eu-central-1.amazonaws.com" {
 					t.Errorf("statement %s: only CloudWatch Logs of the region may use the logs key, got %v", s.Sid, s.Principal.Service)
 				}

@@ -1,0 +1,204 @@
+package monitoring
+
+import (
+	"encoding/json"
+	"slices"
+
+	cwev1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchevents/v1beta1"
+	configv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/configservice/v1beta1"
+	gdv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/guardduty/v1beta1"
+	shv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/securityhub/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Detection keys.
+const (
+	KeyDetector         = "guardduty-detector"
+	KeySecurityHub      = "securityhub-account"
+	KeyConfigRecorder   = "config-recorder"
+	keyConfigChannel    = "config-delivery-channel"
+	keyConfigRecording  = "config-recorder-status"
+	securityHubStandard = "securityhub-standard-"
+)
+
+// detection turns on GuardDuty and Security Hub and routes their findings of
+// high severity to the security topic.
+func detection(cfg *platform.Config) []platform.Resource {
+	frequency := "SIX_HOURS"
+	if cfg.Environment == v1alpha1.EnvironmentProd {
+		frequency = "FIFTEEN_MINUTES"
+	}
+	on := ptr.To(true)
+	rs := []platform.Resource{
+		{Key: KeyDetector, Object: &gdv1beta1.Detector{
+			ObjectMeta: cfg.Meta(platform.TierMonitoring, KeyDetector),
+			Spec: gdv1beta1.DetectorSpec{ForProvider: gdv1beta1.DetectorParameters{
+				Region:                     ptr.To(cfg.Region),
+				Enable:                     on,
+				FindingPublishingFrequency: ptr.To(frequency),
+				Datasources: []gdv1beta1.DatasourcesParameters{{
+					S3Logs:     []gdv1beta1.S3LogsParameters{{Enable: on}},
+					Kubernetes: []gdv1beta1.KubernetesParameters{{AuditLogs: []gdv1beta1.AuditLogsParameters{{Enable: on}}}},
+					MalwareProtection: []gdv1beta1.MalwareProtectionParameters{{ScanEC2InstanceWithFindings: []gdv1beta1.ScanEC2InstanceWithFindingsParameters{{
+						EBSVolumes: []gdv1beta1.EBSVolumesParameters{{Enable: on}},
+					}}}},
+				}},
+				Tags: cfg.Tags(platform.TierMonitoring, cfg.Prefix()+"-guardduty"),
+			}},
+		}},
+		{Key: KeySecurityHub, Object: &shv1beta1.Account{
+			ObjectMeta: cfg.Meta(platform.TierMonitoring, KeySecurityHub),
+			Spec: shv1beta1.AccountSpec{ForProvider: shv1beta1.AccountParameters{
+				Region:                 ptr.To(cfg.Region),
+				EnableDefaultStandards: ptr.To(false),
+				AutoEnableControls:     on,
+			}},
+		}},
+	}
+	for _, s := range SecurityHubStandards(cfg) {
+		rs = append(rs, platform.Resource{Key: securityHubStandard + s.Name, Object: &shv1beta1.StandardsSubscription{
+			ObjectMeta: cfg.Meta(platform.TierMonitoring, securityHubStandard+s.Name),
+			Spec: shv1beta1.StandardsSubscriptionSpec{ForProvider: shv1beta1.StandardsSubscriptionParameters{
+				Region: ptr.To(cfg.Region), StandardsArn: ptr.To(s.ARN),
+			}},
+		}})
+	}
+	for _, r := range findingRules() {
+		key := "eventbridge-rule-" + r.name
+		pattern, err := json.Marshal(r.pattern)
+		if err != nil {
+			panic(err) // typed structs of strings always marshal
+		}
+		rs = append(rs,
+			platform.Resource{Key: key, Object: &cwev1beta1.Rule{
+				ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, key, cfg.Prefix()+"-"+r.name),
+				Spec: cwev1beta1.RuleSpec{ForProvider: cwev1beta1.RuleParameters{
+					Region: ptr.To(cfg.Region), Description: ptr.To(r.description), EventPattern: ptr.To(string(pattern)),
+					State: ptr.To("ENABLED"), Tags: cfg.Tags(platform.TierMonitoring, cfg.Prefix()+"-"+r.name),
+				}},
+			}},
+			platform.Resource{Key: key + "-target", Object: &cwev1beta1.Target{
+				ObjectMeta: cfg.Meta(platform.TierMonitoring, key+"-target"),
+				Spec: cwev1beta1.TargetSpec{ForProvider: cwev1beta1.TargetParameters{
+					Region: ptr.To(cfg.Region), RuleSelector: platform.Select(key),
+					TargetID: ptr.To("security-topic"), Arn: ptr.To(TopicARN(cfg, TopicSecurity)),
+				}},
+			}},
+		)
+	}
+	return rs
+}
+
+// Standard is a Security Hub standard.
+type Standard struct{ Name, ARN string }
+
+// SecurityHubStandards: AWS Foundational Security Best Practices and CIS AWS
+// Foundations always, PCI DSS v4 when the platform is held to PCI DSS.
+func SecurityHubStandards(cfg *platform.Config) []Standard {
+	arn := func(path string) string {
+		return "arn:" + cfg.Partition() + ":securityhub:" + cfg.Region + "::standards/" + path
+	}
+	s := []Standard{
+		{"aws-foundational-security-best-practices", arn("aws-foundational-security-best-practices/v/1.0.0")},
+		{"cis-aws-foundations-benchmark", arn("cis-aws-foundations-benchmark/v/3.0.0")},
+	}
+	if slices.Contains(cfg.ComplianceStandards, "pci-dss") {
+		s = append(s, Standard{"pci-dss", arn("pci-dss/v/4.0.1")})
+	}
+	return s
+}
+
+// Event patterns, typed.
+type (
+	guardDutyPattern struct {
+		Source     []string        `json:"source"`
+		DetailType []string        `json:"detail-type"`
+		Detail     guardDutyDetail `json:"detail"`
+	}
+	guardDutyDetail struct {
+		Severity []numericMatch `json:"severity"`
+	}
+	numericMatch struct {
+		Numeric []any `json:"numeric"`
+	}
+	securityHubPattern struct {
+		Source     []string          `json:"source"`
+		DetailType []string          `json:"detail-type"`
+		Detail     securityHubDetail `json:"detail"`
+	}
+	securityHubDetail struct {
+		Findings securityHubFindings `json:"findings"`
+	}
+	securityHubFindings struct {
+		Severity    struct{ Label []string }  `json:"Severity"`
+		Workflow    struct{ Status []string } `json:"Workflow"`
+		RecordState []string                  `json:"RecordState"`
+	}
+)
+
+type findingRule struct {
+	name, description string
+	pattern           any
+}
+
+func findingRules() []findingRule {
+	sh := securityHubPattern{Source: []string{"aws.securityhub"}, DetailType: []string{"Security Hub Findings - Imported"}}
+	sh.Detail.Findings.Severity.Label = []string{"HIGH", "CRITICAL"}
+	sh.Detail.Findings.Workflow.Status = []string{"NEW"}
+	sh.Detail.Findings.RecordState = []string{"ACTIVE"}
+	return []findingRule{
+		{"guardduty-high-severity", "GuardDuty findings of high severity (7 and above) to the security topic", guardDutyPattern{
+			Source: []string{"aws.guardduty"}, DetailType: []string{"GuardDuty Finding"},
+			Detail: guardDutyDetail{Severity: []numericMatch{{Numeric: []any{">=", 7}}}},
+		}},
+		{"securityhub-high-severity", "New Security Hub findings of HIGH and CRITICAL severity to the security topic", sh},
+	}
+}
+
+// configRecording records every supported resource type, global ones
+// included, delivers to the audit bucket, and evaluates the managed rules of
+// the standards the platform is held to.
+func configRecording(cfg *platform.Config) []platform.Resource {
+	recorder := cfg.Prefix()
+	rs := []platform.Resource{
+		{Key: KeyConfigRecorder, Object: &configv1beta1.ConfigurationRecorder{
+			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, KeyConfigRecorder, recorder),
+			Spec: configv1beta1.ConfigurationRecorderSpec{ForProvider: configv1beta1.ConfigurationRecorderParameters{
+				Region:          ptr.To(cfg.Region),
+				RoleArnSelector: platform.Select(security.KeyRole(security.RoleConfig)),
+				RecordingGroup:  []configv1beta1.RecordingGroupParameters{{AllSupported: ptr.To(true), IncludeGlobalResourceTypes: ptr.To(true)}},
+			}},
+		}},
+		{Key: keyConfigChannel, Object: &configv1beta1.DeliveryChannel{
+			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, keyConfigChannel, recorder),
+			Spec: configv1beta1.DeliveryChannelSpec{ForProvider: configv1beta1.DeliveryChannelParameters{
+				Region:               ptr.To(cfg.Region),
+				S3BucketNameSelector: platform.Select("s3-bucket-" + security.BucketAudit),
+				SnsTopicArn:          ptr.To(TopicARN(cfg, TopicCompliance)),
+			}},
+		}},
+		{Key: keyConfigRecording, Object: &configv1beta1.AWSConfigurationRecorderStatus{
+			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, keyConfigRecording, recorder),
+			Spec: configv1beta1.AWSConfigurationRecorderStatusSpec{ForProvider: configv1beta1.AWSConfigurationRecorderStatusParameters{
+				Region: ptr.To(cfg.Region), IsEnabled: ptr.To(true),
+			}},
+		}},
+	}
+	for _, r := range ConfigRules(cfg) {
+		key := "config-rule-" + r.Name
+		rs = append(rs, platform.Resource{Key: key, Object: &configv1beta1.ConfigRule{
+			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, key, cfg.Prefix()+"-"+r.Name),
+			Spec: configv1beta1.ConfigRuleSpec{ForProvider: configv1beta1.ConfigRuleParameters{
+				Region:      ptr.To(cfg.Region),
+				Description: ptr.To(r.Control),
+				Source:      []configv1beta1.SourceParameters{{Owner: ptr.To("AWS"), SourceIdentifier: ptr.To(r.Identifier)}},
+				Tags:        cfg.Tags(platform.TierMonitoring, cfg.Prefix()+"-"+r.Name),
+			}},
+		}})
+	}
+	return rs
+}
