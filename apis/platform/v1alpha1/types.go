@@ -34,6 +34,7 @@ type XPayNextPlatform struct {
 // +kubebuilder:validation:XValidation:rule="self.drRegion != self.region",message="spec.drRegion must differ from spec.region",fieldPath=".drRegion",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || !has(self.kubernetes) || !has(self.kubernetes.publicAccessCidrs) || size(self.kubernetes.publicAccessCidrs) == 0",message="spec.kubernetes.publicAccessCidrs is allowed in dev only: staging and prod endpoints are private",fieldPath=".kubernetes.publicAccessCidrs",reason="FieldValueForbidden"
 // +kubebuilder:validation:XValidation:rule="self.environment != 'prod' || !has(self.dataProtection) || !has(self.dataProtection.allowDeletion) || !self.dataProtection.allowDeletion",message="spec.dataProtection.allowDeletion cannot be set in prod",fieldPath=".dataProtection.allowDeletion",reason="FieldValueForbidden"
 type PlatformSpec struct {
 	// Environment drives every default: dev is cheap and short-lived, staging
@@ -210,6 +211,28 @@ type KubernetesSpec struct {
 	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9-]*\.[a-z0-9]+$`
 	NodeInstanceType string `json:"nodeInstanceType,omitempty"`
 
+	// WorkloadCapacityType of the workload node group: SPOT (dev and staging
+	// default: the seed runs non-critical workloads on spot) or ON_DEMAND
+	// (prod default). The system node group is always ON_DEMAND.
+	// +optional
+	// +kubebuilder:validation:Enum=ON_DEMAND;SPOT
+	WorkloadCapacityType string `json:"workloadCapacityType,omitempty"`
+
+	// PublicAccessCIDRs opens the cluster's API endpoint to these networks.
+	// Dev only: staging and prod endpoints are private.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:MaxLength=18
+	// +kubebuilder:validation:items:Pattern=`^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$`
+	PublicAccessCIDRs []string `json:"publicAccessCidrs,omitempty"`
+
+	// AdminRoleARN gets cluster-admin through an EKS access entry. Default
+	// the platform's break-glass role. No one else is admin implicitly.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^arn:aws(-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`
+	AdminRoleARN string `json:"adminRoleArn,omitempty"`
+
 	// +optional
 	Ingress IngressSpec `json:"ingress,omitempty"`
 }
@@ -225,6 +248,12 @@ type IngressSpec struct {
 	// +kubebuilder:validation:items:MaxLength=18
 	// +kubebuilder:validation:items:Pattern=`^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$`
 	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
+
+	// CertificateARN of the ACM certificate the HTTPS listener presents.
+	// Without it the load balancer has no listeners, and the status says so.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^arn:aws(-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`
+	CertificateARN string `json:"certificateArn,omitempty"`
 }
 
 // ComplianceStandard is a framework the platform is assessed against.
@@ -264,6 +293,25 @@ type PlatformStatus struct {
 	Security *SecurityStatus `json:"security,omitempty"`
 	// +optional
 	Database *DatabaseStatus `json:"database,omitempty"`
+	// +optional
+	Kubernetes *KubernetesStatus `json:"kubernetes,omitempty"`
+}
+
+// KubernetesStatus is the Kubernetes tier's output.
+type KubernetesStatus struct {
+	// +optional
+	ClusterName string `json:"clusterName,omitempty"`
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+	// +optional
+	OIDCIssuer string `json:"oidcIssuer,omitempty"`
+	// +optional
+	NodeGroups []string `json:"nodeGroups,omitempty"`
+	// +optional
+	LoadBalancerDNSName string `json:"loadBalancerDnsName,omitempty"`
+	// Ingress says why the load balancer has no listeners, when it has none.
+	// +optional
+	Ingress string `json:"ingress,omitempty"`
 }
 
 // DatabaseStatus is the database tier's output. The master password is never

@@ -14,16 +14,18 @@ import (
 // Patterns shared by the kubebuilder markers in types.go and Validate. A test
 // checks the generated XRD carries exactly these.
 const (
-	RegionPattern        = `^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
-	ZonePattern          = `^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
-	AccountIDPattern     = `^[0-9]{12}$`
-	EmailPattern         = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
-	UsernamePattern      = `^[a-zA-Z][a-zA-Z0-9_]*$`
-	DBInstanceClassRegex = `^db\.[a-z0-9-]+\.[a-z0-9]+$`
-	EngineVersionPattern = `^1[3-9]\.[0-9]+$`
-	ClusterNamePattern   = `^[a-zA-Z][a-zA-Z0-9-]*$`
-	KubeVersionPattern   = `^1\.[0-9]{2}$`
-	InstanceTypePattern  = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
+	RegionPattern         = `^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	ZonePattern           = `^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
+	AccountIDPattern      = `^[0-9]{12}$`
+	EmailPattern          = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
+	UsernamePattern       = `^[a-zA-Z][a-zA-Z0-9_]*$`
+	DBInstanceClassRegex  = `^db\.[a-z0-9-]+\.[a-z0-9]+$`
+	EngineVersionPattern  = `^1[3-9]\.[0-9]+$`
+	ClusterNamePattern    = `^[a-zA-Z][a-zA-Z0-9-]*$`
+	KubeVersionPattern    = `^1\.[0-9]{2}$`
+	InstanceTypePattern   = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
+	RoleARNPattern        = `^arn:aws(-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`
+	CertificateARNPattern = `^arn:aws(-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`
 )
 
 // Limits shared with the markers in types.go.
@@ -34,20 +36,26 @@ const (
 	MaxUserTags  = 40
 )
 
+// SupportedKubernetesVersions are the EKS versions the platform renders (its
+// add-on table has an entry for each).
+var SupportedKubernetesVersions = []string{"1.31", "1.32", "1.33", "1.34"}
+
 // LogRetentionDays lists the retention values CloudWatch Logs accepts.
 var LogRetentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 var (
-	regionRE        = regexp.MustCompile(RegionPattern)
-	zoneRE          = regexp.MustCompile(ZonePattern)
-	accountRE       = regexp.MustCompile(AccountIDPattern)
-	emailRE         = regexp.MustCompile(EmailPattern)
-	usernameRE      = regexp.MustCompile(UsernamePattern)
-	dbClassRE       = regexp.MustCompile(DBInstanceClassRegex)
-	engineVersionRE = regexp.MustCompile(EngineVersionPattern)
-	clusterNameRE   = regexp.MustCompile(ClusterNamePattern)
-	kubeVersionRE   = regexp.MustCompile(KubeVersionPattern)
-	instanceTypeRE  = regexp.MustCompile(InstanceTypePattern)
+	regionRE         = regexp.MustCompile(RegionPattern)
+	zoneRE           = regexp.MustCompile(ZonePattern)
+	accountRE        = regexp.MustCompile(AccountIDPattern)
+	emailRE          = regexp.MustCompile(EmailPattern)
+	usernameRE       = regexp.MustCompile(UsernamePattern)
+	dbClassRE        = regexp.MustCompile(DBInstanceClassRegex)
+	engineVersionRE  = regexp.MustCompile(EngineVersionPattern)
+	clusterNameRE    = regexp.MustCompile(ClusterNamePattern)
+	kubeVersionRE    = regexp.MustCompile(KubeVersionPattern)
+	instanceTypeRE   = regexp.MustCompile(InstanceTypePattern)
+	roleARNRE        = regexp.MustCompile(RoleARNPattern)
+	certificateARNRE = regexp.MustCompile(CertificateARNPattern)
 )
 
 // Validate applies the XRD's rules again, because `crossplane render` and
@@ -88,6 +96,24 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName, clusterNameRE, 90, "a letter followed by letters, digits or hyphens")...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "version"), s.Kubernetes.Version, kubeVersionRE, 5, `a Kubernetes minor version such as "1.34"`)...)
 	errs = append(errs, optionalMatch(path.Child("kubernetes", "nodeInstanceType"), s.Kubernetes.NodeInstanceType, instanceTypeRE, 32, "an EC2 instance type such as t3.medium")...)
+	for i, c := range s.Kubernetes.PublicAccessCIDRs {
+		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, field.Invalid(path.Child("kubernetes", "publicAccessCidrs").Index(i), c, "must be an IPv4 network in CIDR notation such as 203.0.113.0/24"))
+		}
+	}
+	if len(s.Kubernetes.PublicAccessCIDRs) > 0 && s.Environment != EnvironmentDev {
+		errs = append(errs, field.Forbidden(path.Child("kubernetes", "publicAccessCidrs"), "allowed in dev only: staging and prod endpoints are private"))
+	}
+	switch s.Kubernetes.WorkloadCapacityType {
+	case "", "ON_DEMAND", "SPOT":
+	default:
+		errs = append(errs, field.NotSupported(path.Child("kubernetes", "workloadCapacityType"), s.Kubernetes.WorkloadCapacityType, []string{"ON_DEMAND", "SPOT"}))
+	}
+	errs = append(errs, optionalMatch(path.Child("kubernetes", "adminRoleArn"), s.Kubernetes.AdminRoleARN, roleARNRE, 2048, "an IAM role ARN")...)
+	errs = append(errs, optionalMatch(path.Child("kubernetes", "ingress", "certificateArn"), s.Kubernetes.Ingress.CertificateARN, certificateARNRE, 2048, "an ACM certificate ARN")...)
+	if v := s.Kubernetes.Version; v != "" && kubeVersionRE.MatchString(v) && !slices.Contains(SupportedKubernetesVersions, v) {
+		errs = append(errs, field.NotSupported(path.Child("kubernetes", "version"), v, SupportedKubernetesVersions))
+	}
 	for i, c := range s.Kubernetes.Ingress.AllowedCIDRs {
 		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
 			errs = append(errs, field.Invalid(path.Child("kubernetes", "ingress", "allowedCidrs").Index(i), c, "must be an IPv4 network in CIDR notation such as 203.0.113.0/24"))
