@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/database"
+	"github.com/paynext/platform/functions/platform/internal/kubernetes"
 	"github.com/paynext/platform/functions/platform/internal/monitoring"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -37,7 +39,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}}}, nil
+	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its
@@ -138,7 +140,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	if !database.Possible(cfg) {
-		response.Warning(rsp, errors.New("spec.network.availabilityZones: a single-zone platform has no database: Aurora needs subnets in two zones")).
+		response.Warning(rsp, errors.New("spec.network.availabilityZones: a single-zone platform has no database and no EKS cluster: both need subnets in two zones")).
 			TargetCompositeAndClaim()
 	}
 	if cfg.AccountID == "" {
@@ -174,13 +176,22 @@ func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string
 
 func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed) error {
 	status := v1alpha1.PlatformStatus{
-		AccountID: cfg.AccountID,
-		Network:   network.Status(cfg, observed),
-		Security:  security.Status(cfg, observed),
-		Database:  database.Status(observed),
+		AccountID:  cfg.AccountID,
+		Network:    network.Status(cfg, observed),
+		Security:   security.Status(cfg, observed),
+		Database:   database.Status(observed),
+		Kubernetes: kubernetes.Status(cfg, observed),
 	}
-	// The claim's connection secret: endpoints and the secret's ARN, never a password.
-	dxr.ConnectionDetails = database.ConnectionDetails(status.Database)
+	// The claim's connection secret: how to reach the database (never its
+	// password) and the cluster's kubeconfig.
+	details := database.ConnectionDetails(status.Database)
+	if details == nil {
+		details = resource.ConnectionDetails{}
+	}
+	maps.Copy(details, kubernetes.ConnectionDetails(observed))
+	if len(details) > 0 {
+		dxr.ConnectionDetails = details
+	}
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
 	if err != nil {
 		return errors.Wrap(err, "cannot convert the platform status")

@@ -57,7 +57,7 @@ func newRequest(t testing.TB, xr map[string]any, observed map[resource.Name]reso
 		if err != nil {
 			t.Fatalf("cannot convert observed %s: %v", name, err)
 		}
-		req.Observed.Resources[string(name)] = &fnv1.Resource{Resource: rs, Ready: fnv1.Ready_READY_UNSPECIFIED}
+		req.Observed.Resources[string(name)] = &fnv1.Resource{Resource: rs, Ready: fnv1.Ready_READY_UNSPECIFIED, ConnectionDetails: oc.ConnectionDetails}
 	}
 	return req
 }
@@ -97,7 +97,7 @@ func converged(t testing.TB, f *Function, xr map[string]any) *fnv1.RunFunctionRe
 	t.Helper()
 	region := xr["spec"].(map[string]any)["region"].(string)
 	var observed map[resource.Name]resource.ObservedComposed
-	for pass := 0; pass < 5; pass++ {
+	for pass := 0; pass < 8; pass++ {
 		req := newRequest(t, xr, observed)
 		rsp := run(t, f, req)
 		if msg := fatalOf(rsp); msg != "" {
@@ -109,6 +109,6 @@ func converged(t testing.TB, f *Function, xr map[string]any) *fnv1.RunFunctionRe
 		}
 		observed = next
 	}
-	t.Fatal("the platform did not converge in 5 reconciles")
+	t.Fatal("the platform did not converge in 8 reconciles")
 	return nil
 }

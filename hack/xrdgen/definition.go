@@ -90,8 +90,11 @@ func DefinitionFromCRD(crd *extv1.CustomResourceDefinition) (*Definition, error)
 				ShortNames: []string{"pnp"}, Categories: []string{"crossplane", "paynext"},
 			},
 			// What the claim's connection secret carries: how to reach the
-			// database, never its password.
-			ConnectionSecretKeys:  []string{"endpoint", "readerEndpoint", "proxyEndpoint", "port", "database", "masterSecretArn"},
+			// database (never its password) and the cluster.
+			ConnectionSecretKeys: []string{
+				"endpoint", "readerEndpoint", "proxyEndpoint", "port", "database", "masterSecretArn",
+				"kubeconfig", "clusterEndpoint", "clusterCA",
+			},
 			DefaultCompositionRef: &NameRef{Name: DefinitionName},
 			Versions: []DefinitionVersion{{
 				Name: v1alpha1.Version, Served: true, Referenceable: true,

@@ -47,6 +47,11 @@ type Config struct {
 	NodeInstanceType                                string
 	SecurityEmail, ComplianceEmail, OperationsEmail string
 	MonthlyBudgetUSD                                int64
+	WorkloadCapacityType                            string
+	PublicAccessCIDRs                               []string
+	// AdminRoleARN gets cluster-admin; "" means the break-glass role.
+	AdminRoleARN   string
+	CertificateARN string
 	// IngressCIDRs may reach the load balancer.
 	IngressCIDRs        []string
 	ComplianceStandards []v1alpha1.ComplianceStandard
@@ -73,6 +78,9 @@ type Profile struct {
 	// PerformanceInsightsRetentionDays: 7 is free; prod keeps two years.
 	PerformanceInsightsRetentionDays int32
 	MonthlyBudgetUSD                 int64
+	WorkloadCapacityType             string
+	// Nodes: min, desired, max of the system and the workload node group.
+	SystemNodes, WorkloadNodes [3]int
 }
 
 // ProfileFor returns the environment's profile.
@@ -83,18 +91,21 @@ func ProfileFor(env v1alpha1.Environment) Profile {
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true, OrphanOnDelete: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
 			BackupRetentionDays: 35, PerformanceInsightsRetentionDays: 731, MonthlyBudgetUSD: 20000,
+			WorkloadCapacityType: "ON_DEMAND", SystemNodes: [3]int{3, 3, 6}, WorkloadNodes: [3]int{3, 6, 30},
 		}
 	case v1alpha1.EnvironmentStaging:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365, KeyDeletionWindowDays: 30, KeyDeletionNeedsMFA: true,
 			DatabaseInstanceClass: "db.r6g.large", NodeInstanceType: "m6i.large",
 			BackupRetentionDays: 14, PerformanceInsightsRetentionDays: 7, MonthlyBudgetUSD: 5000,
+			WorkloadCapacityType: "SPOT", SystemNodes: [3]int{2, 2, 4}, WorkloadNodes: [3]int{2, 3, 10},
 		}
 	default:
 		return Profile{
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30, KeyDeletionWindowDays: 7,
 			DatabaseInstanceClass: "db.t4g.medium", NodeInstanceType: "t3.medium",
 			BackupRetentionDays: 7, PerformanceInsightsRetentionDays: 7, MonthlyBudgetUSD: 1000,
+			WorkloadCapacityType: "SPOT", SystemNodes: [3]int{1, 1, 2}, WorkloadNodes: [3]int{1, 1, 3},
 		}
 	}
 }
@@ -140,6 +151,10 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
 		IngressCIDRs:           s.Kubernetes.Ingress.AllowedCIDRs,
+		WorkloadCapacityType:   or(s.Kubernetes.WorkloadCapacityType, p.WorkloadCapacityType),
+		PublicAccessCIDRs:      s.Kubernetes.PublicAccessCIDRs,
+		AdminRoleARN:           s.Kubernetes.AdminRoleARN,
+		CertificateARN:         s.Kubernetes.Ingress.CertificateARN,
 		SecurityEmail:          s.Contacts.SecurityEmail,
 		ComplianceEmail:        s.Contacts.ComplianceEmail,
 		OperationsEmail:        or(s.Contacts.OperationsEmail, s.Contacts.SecurityEmail),

@@ -27,7 +27,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.t4g.medium", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 7, DeletionProtection: false, MonthlyBudgetUSD: 1000,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 7, DeletionProtection: false, MonthlyBudgetUSD: 1000, WorkloadCapacityType: "SPOT",
 			KubernetesVersion: "1.34", NodeInstanceType: "t3.medium", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentStaging: {
@@ -35,7 +35,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 14, DeletionProtection: true, MonthlyBudgetUSD: 5000,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 14, DeletionProtection: true, MonthlyBudgetUSD: 5000, WorkloadCapacityType: "SPOT",
 			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentProd: {
@@ -43,7 +43,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
-			DatabaseEngineVersion: "16.6", BackupRetentionDays: 35, DeletionProtection: true, MonthlyBudgetUSD: 20000,
+			DatabaseEngineVersion: "16.6", BackupRetentionDays: 35, DeletionProtection: true, MonthlyBudgetUSD: 20000, WorkloadCapacityType: "ON_DEMAND",
 			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 	}

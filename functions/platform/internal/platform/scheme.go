@@ -15,6 +15,7 @@ import (
 	ec2v1beta2 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta2"
 	efsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/efs/v1beta1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
+	elbv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/elbv2/v1beta1"
 	gdv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/guardduty/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
@@ -42,6 +43,7 @@ func RegisterSchemes() error {
 			iamv1beta1.AddToScheme,
 			kmsv1beta1.AddToScheme,
 			eksv1beta1.AddToScheme,
+			elbv2v1beta1.AddToScheme,
 			backupv1beta1.AddToScheme,
 			budgetsv1beta1.AddToScheme,
 			cloudtrailv1beta1.AddToScheme,

@@ -36,10 +36,26 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 	ofThisAccount := policy.Conditions{}.With("StringEquals", "aws:SourceAccount", cfg.AccountID)
 	switch b.purpose {
 	case Logs:
-		statements = append(statements, policy.Statement{
-			Sid: "S3ServerAccessLogs", Effect: policy.Allow, Principal: policy.ServicePrincipal("logging.s3.amazonaws.com"),
-			Action: []string{"s3:PutObject"}, Resource: []string{arn + "/s3-access/*"}, Condition: ofThisAccount,
-		})
+		albLogs := arn + "/alb/AWSLogs/" + cfg.AccountID + "/*"
+		statements = append(statements,
+			policy.Statement{
+				Sid: "S3ServerAccessLogs", Effect: policy.Allow, Principal: policy.ServicePrincipal("logging.s3.amazonaws.com"),
+				Action: []string{"s3:PutObject"}, Resource: []string{arn + "/s3-access/*"}, Condition: ofThisAccount,
+			},
+			policy.Statement{
+				Sid: "ALBAccessLogs", Effect: policy.Allow, Principal: policy.ServicePrincipal("logdelivery.elasticloadbalancing.amazonaws.com"),
+				Action: []string{"s3:PutObject"}, Resource: []string{albLogs},
+			},
+		)
+		// Regions older than August 2022 deliver ALB logs from a regional
+		// Elastic Load Balancing account instead of the service principal.
+		if elb, ok := elbLogAccounts[cfg.Region]; ok {
+			statements = append(statements, policy.Statement{
+				Sid: "ALBAccessLogsRegionalAccount", Effect: policy.Allow,
+				Principal: &policy.Principal{AWS: []string{"arn:" + cfg.Partition() + ":iam::" + elb + ":root"}},
+				Action:    []string{"s3:PutObject"}, Resource: []string{albLogs},
+			})
+		}
 	case Audit:
 		trail := cfg.ARN("cloudtrail", "trail/"+cfg.Prefix())
 		statements = append(statements,
@@ -60,4 +76,16 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 		)
 	}
 	return policy.New(statements...)
+}
+
+// elbLogAccounts are the Elastic Load Balancing accounts that deliver access
+// logs in the regions that predate the log-delivery service principal (from
+// the Elastic Load Balancing user guide, "Enable access logs").
+var elbLogAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-south-1": "718504428378", "ap-northeast-1": "582318560864",
+	"ap-northeast-2": "600734575887", "ap-northeast-3": "383597477331", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
+	"ca-central-1": "985666609251", "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416",
+	"eu-west-3": "009996457667", "eu-south-1": "635631232127", "eu-north-1": "897822967062", "me-south-1": "076674570225",
+	"sa-east-1": "507241528517", "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
 }

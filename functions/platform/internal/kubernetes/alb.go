@@ -1,0 +1,106 @@
+package kubernetes
+
+import (
+	elbv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/elbv2/v1beta1"
+	wafv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/wafv2/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/network"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Load balancer keys.
+const (
+	KeyLoadBalancer  = "alb"
+	KeyTargetGroup   = "alb-target-group-ingress"
+	keyHTTPS         = "alb-listener-https"
+	keyHTTPRedirect  = "alb-listener-http-redirect"
+	keyWAFAssociated = "alb-waf-association"
+	// TLSPolicy accepts TLS 1.3 and 1.2 only.
+	TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	// logsBucketKey is the storage tier's logs bucket.
+	logsBucketKey = "s3-bucket-logs"
+)
+
+// NoCertificateMessage is what the XR's status says while the ALB has no
+// listeners.
+const NoCertificateMessage = "no listeners: set spec.kubernetes.ingress.certificateArn to serve HTTPS (HTTP then redirects to it)"
+
+// LoadBalancerName is the ALB's name (32 characters at most).
+func LoadBalancerName(cfg *platform.Config) string { return cfg.Prefix() + "-alb" }
+
+func loadBalancer(cfg *platform.Config) []platform.Resource {
+	lb := &elbv2v1beta1.LB{
+		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyLoadBalancer),
+		Spec: elbv2v1beta1.LBSpec{ForProvider: elbv2v1beta1.LBParameters{
+			Region:                   ptr.To(cfg.Region),
+			Name:                     ptr.To(LoadBalancerName(cfg)),
+			LoadBalancerType:         ptr.To("application"),
+			Internal:                 ptr.To(false),
+			SubnetSelector:           subnetsOf(network.Public),
+			SecurityGroupSelector:    platform.Select(security.KeyALBSecurityGroup),
+			DropInvalidHeaderFields:  ptr.To(true),
+			DesyncMitigationMode:     ptr.To("strictest"),
+			EnableDeletionProtection: ptr.To(cfg.Environment == v1alpha1.EnvironmentProd),
+			EnableHttp2:              ptr.To(true),
+			IdleTimeout:              ptr.To(60.0),
+			AccessLogs: []elbv2v1beta1.AccessLogsParameters{{
+				BucketSelector: platform.Select(logsBucketKey), Enabled: ptr.To(true), Prefix: ptr.To("alb"),
+			}},
+			Tags: cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)),
+		}},
+	}
+	tg := &elbv2v1beta1.LBTargetGroup{
+		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyTargetGroup),
+		Spec: elbv2v1beta1.LBTargetGroupSpec{ForProvider: elbv2v1beta1.LBTargetGroupParameters{
+			Region:        ptr.To(cfg.Region),
+			Name:          ptr.To(cfg.Prefix() + "-ingress"),
+			TargetType:    ptr.To("ip"),
+			Protocol:      ptr.To("HTTP"),
+			Port:          ptr.To(80.0),
+			VPCIDSelector: platform.Select(platform.KeyVPC),
+			HealthCheck: []elbv2v1beta1.HealthCheckParameters{{
+				Enabled: ptr.To(true), Path: ptr.To("/healthz"), Protocol: ptr.To("HTTP"), Matcher: ptr.To("200-399"),
+			}},
+			Tags: cfg.Tags(platform.TierKubernetes, cfg.Prefix()+"-ingress"),
+		}},
+	}
+	rs := []platform.Resource{
+		{Key: KeyLoadBalancer, Object: lb},
+		{Key: KeyTargetGroup, Object: tg},
+		{Key: keyWAFAssociated, Object: &wafv2v1beta1.WebACLAssociation{
+			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyWAFAssociated),
+			Spec: wafv2v1beta1.WebACLAssociationSpec{ForProvider: wafv2v1beta1.WebACLAssociationParameters{
+				Region: ptr.To(cfg.Region), ResourceArnSelector: platform.Select(KeyLoadBalancer), WebACLArnSelector: platform.Select(security.KeyWebACL),
+			}},
+		}},
+	}
+	if cfg.CertificateARN == "" {
+		return rs
+	}
+	return append(rs,
+		platform.Resource{Key: keyHTTPS, Object: &elbv2v1beta1.LBListener{
+			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyHTTPS),
+			Spec: elbv2v1beta1.LBListenerSpec{ForProvider: elbv2v1beta1.LBListenerParameters{
+				Region: ptr.To(cfg.Region), LoadBalancerArnSelector: platform.Select(KeyLoadBalancer),
+				Port: ptr.To(443.0), Protocol: ptr.To("HTTPS"), SSLPolicy: ptr.To(TLSPolicy), CertificateArn: ptr.To(cfg.CertificateARN),
+				DefaultAction: []elbv2v1beta1.DefaultActionParameters{{Type: ptr.To("forward"), TargetGroupArnSelector: platform.Select(KeyTargetGroup)}},
+				Tags:          cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)+"-https"),
+			}},
+		}},
+		platform.Resource{Key: keyHTTPRedirect, Object: &elbv2v1beta1.LBListener{
+			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyHTTPRedirect),
+			Spec: elbv2v1beta1.LBListenerSpec{ForProvider: elbv2v1beta1.LBListenerParameters{
+				Region: ptr.To(cfg.Region), LoadBalancerArnSelector: platform.Select(KeyLoadBalancer),
+				Port: ptr.To(80.0), Protocol: ptr.To("HTTP"),
+				DefaultAction: []elbv2v1beta1.DefaultActionParameters{{
+					Type:     ptr.To("redirect"),
+					Redirect: []elbv2v1beta1.RedirectParameters{{Protocol: ptr.To("HTTPS"), Port: ptr.To("443"), StatusCode: ptr.To("HTTP_301")}},
+				}},
+				Tags: cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)+"-http"),
+			}},
+		}},
+	)
+}

@@ -1,0 +1,201 @@
+// Package kubernetes renders the Kubernetes tier: a private, encrypted EKS
+// cluster with all control-plane logs, access through access entries, the
+// IRSA OIDC provider, managed node groups on a hardened launch template,
+// version-pinned add-ons, and the internet-facing ALB behind the WAF.
+package kubernetes
+
+import (
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
+	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
+	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/network"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/security"
+)
+
+// Cluster keys.
+const (
+	KeyCluster          = platform.KeyEKSCluster
+	KeyClusterLogGroup  = "eks-log-group"
+	KeyOIDCProvider     = "eks-oidc-provider"
+	KeyClusterAuth      = "eks-cluster-auth"
+	keyAdminEntry       = "eks-access-entry-admin"
+	keyAdminAssociation = "eks-access-policy-admin"
+)
+
+// ControlPlaneLogTypes are all five EKS control-plane log types.
+var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// KubeconfigSecretNamespace is where the provider writes the cluster's
+// kubeconfig for the claim's connection secret.
+const KubeconfigSecretNamespace = "crossplane-system"
+
+// Tier is the Kubernetes tier.
+type Tier struct{}
+
+// Name of the tier.
+func (Tier) Name() string { return platform.TierKubernetes }
+
+// Render returns the tier's resources in the order AWS lets them exist: the
+// cluster once its secrets key's ARN is observed (EKS takes no selector for
+// it), the OIDC provider once the cluster's issuer is observed, the node
+// groups once the launch template's version is observed.
+func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
+	if cfg.AccountID == "" || len(cfg.Zones) < 2 {
+		return nil, nil
+	}
+	rs := []platform.Resource{
+		{Key: KeyClusterLogGroup, Object: security.LogGroup(cfg, platform.TierKubernetes, KeyClusterLogGroup, "/aws/eks/"+cfg.EKSClusterName()+"/cluster")},
+		{Key: keyLaunchTemplate, Object: launchTemplate(cfg)},
+	}
+	rs = append(rs, loadBalancer(cfg)...)
+	keyARN := observedKeyARN(observed, security.KeyName(security.PurposeKubernetes, false))
+	if keyARN == "" {
+		return rs, nil
+	}
+	rs = append(rs,
+		platform.Resource{Key: KeyCluster, Object: cluster(cfg, keyARN)},
+		platform.Resource{Key: KeyClusterAuth, Object: clusterAuth(cfg)},
+	)
+	rs = append(rs, adminAccess(cfg)...)
+	rs = append(rs, addons(cfg, observed)...)
+	if issuer := OIDCIssuer(observed); issuer != "" {
+		rs = append(rs, platform.Resource{Key: KeyOIDCProvider, Object: oidcProvider(cfg, issuer)})
+	}
+	rs = append(rs, nodeGroups(cfg, observed)...)
+	return rs, nil
+}
+
+// Possible reports whether the platform can hold a cluster: EKS needs
+// subnets in two zones.
+func Possible(cfg *platform.Config) bool { return len(cfg.Zones) >= 2 }
+
+func observedKeyARN(observed platform.Observed, key string) string {
+	var k kmsv1beta1.Key
+	if observed.Get(key, &k) && k.Status.AtProvider.Arn != nil {
+		return *k.Status.AtProvider.Arn
+	}
+	return ""
+}
+
+// subnetsOf selects every subnet of a tier of this platform.
+func subnetsOf(tier network.SubnetTier) *xpv1.Selector {
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{network.LabelSubnetTier: string(tier)}}
+}
+
+func cluster(cfg *platform.Config, keyARN string) *eksv1beta1.Cluster {
+	logTypes := make([]*string, len(ControlPlaneLogTypes))
+	for i, t := range ControlPlaneLogTypes {
+		logTypes[i] = ptr.To(t)
+	}
+	public := len(cfg.PublicAccessCIDRs) > 0
+	vpc := eksv1beta1.VPCConfigParameters{
+		SubnetIDSelector:        subnetsOf(network.Private),
+		SecurityGroupIDSelector: platform.Select(security.KeyClusterSecurityGroup),
+		EndpointPrivateAccess:   ptr.To(true),
+		EndpointPublicAccess:    ptr.To(public),
+	}
+	for _, c := range cfg.PublicAccessCIDRs {
+		vpc.PublicAccessCidrs = append(vpc.PublicAccessCidrs, ptr.To(c))
+	}
+	c := &eksv1beta1.Cluster{
+		ObjectMeta: cfg.NamedMeta(platform.TierKubernetes, KeyCluster, cfg.EKSClusterName()),
+		Spec: eksv1beta1.ClusterSpec{ForProvider: eksv1beta1.ClusterParameters{
+			Region:          ptr.To(cfg.Region),
+			Version:         ptr.To(cfg.KubernetesVersion),
+			RoleArnSelector: platform.Select(security.KeyRole(security.RoleEKSCluster)),
+			VPCConfig:       []eksv1beta1.VPCConfigParameters{vpc},
+			EncryptionConfig: []eksv1beta1.EncryptionConfigParameters{{
+				Resources: []*string{ptr.To("secrets")},
+				Provider:  []eksv1beta1.ProviderParameters{{KeyArn: ptr.To(keyARN)}},
+			}},
+			EnabledClusterLogTypes: logTypes,
+			AccessConfig: []eksv1beta1.AccessConfigParameters{{
+				AuthenticationMode:                      ptr.To("API"),
+				BootstrapClusterCreatorAdminPermissions: ptr.To(false),
+			}},
+			DeletionProtection: ptr.To(cfg.Environment == v1alpha1.EnvironmentProd),
+			Tags:               cfg.Tags(platform.TierKubernetes, cfg.EKSClusterName()),
+		}},
+	}
+	return c
+}
+
+// AdminRoleARN is the role that gets cluster-admin: the spec's, else the
+// platform's break-glass role.
+func AdminRoleARN(cfg *platform.Config) string {
+	if cfg.AdminRoleARN != "" {
+		return cfg.AdminRoleARN
+	}
+	return "arn:" + cfg.Partition() + ":iam::" + cfg.AccountID + ":role/" + cfg.RoleName(security.RoleBreakGlass)
+}
+
+func adminAccess(cfg *platform.Config) []platform.Resource {
+	admin := AdminRoleARN(cfg)
+	return []platform.Resource{
+		{Key: keyAdminEntry, Object: &eksv1beta1.AccessEntry{
+			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyAdminEntry),
+			Spec: eksv1beta1.AccessEntrySpec{ForProvider: eksv1beta1.AccessEntryParameters{
+				Region: ptr.To(cfg.Region), ClusterNameSelector: platform.Select(KeyCluster),
+				PrincipalArn: ptr.To(admin), Type: ptr.To("STANDARD"),
+				Tags: cfg.Tags(platform.TierKubernetes, cfg.EKSClusterName()+"-admin"),
+			}},
+		}},
+		{Key: keyAdminAssociation, Object: &eksv1beta1.AccessPolicyAssociation{
+			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyAdminAssociation),
+			Spec: eksv1beta1.AccessPolicyAssociationSpec{ForProvider: eksv1beta1.AccessPolicyAssociationParameters{
+				Region: ptr.To(cfg.Region), ClusterNameSelector: platform.Select(KeyCluster),
+				PrincipalArn: ptr.To(admin),
+				PolicyArn:    ptr.To("arn:" + cfg.Partition() + ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"),
+				AccessScope:  &eksv1beta1.AccessScopeParameters{Type: ptr.To("cluster")},
+			}},
+		}},
+	}
+}
+
+// OIDCIssuer is the observed cluster's OIDC issuer URL, "" until EKS reports it.
+func OIDCIssuer(observed platform.Observed) string {
+	var c eksv1beta1.Cluster
+	if !observed.Get(KeyCluster, &c) {
+		return ""
+	}
+	for _, id := range c.Status.AtProvider.Identity {
+		for _, o := range id.Oidc {
+			if o.Issuer != nil {
+				return *o.Issuer
+			}
+		}
+	}
+	return ""
+}
+
+func oidcProvider(cfg *platform.Config, issuer string) *iamv1beta1.OpenIDConnectProvider {
+	return &iamv1beta1.OpenIDConnectProvider{
+		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyOIDCProvider),
+		Spec: iamv1beta1.OpenIDConnectProviderSpec{ForProvider: iamv1beta1.OpenIDConnectProviderParameters{
+			URL:          ptr.To(issuer),
+			ClientIDList: []*string{ptr.To("sts.amazonaws.com")},
+			Tags:         cfg.Tags(platform.TierKubernetes, cfg.EKSClusterName()+"-irsa"),
+		}},
+	}
+}
+
+// KubeconfigSecretName is the secret the provider writes the kubeconfig to.
+func KubeconfigSecretName(cfg *platform.Config) string {
+	return cfg.Name + "-" + cfg.EKSClusterName() + "-kubeconfig"
+}
+
+func clusterAuth(cfg *platform.Config) *eksv1beta1.ClusterAuth {
+	a := &eksv1beta1.ClusterAuth{
+		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyClusterAuth),
+		Spec: eksv1beta1.ClusterAuthSpec{ForProvider: eksv1beta1.ClusterAuthParameters{
+			Region: cfg.Region, ClusterNameSelector: platform.Select(KeyCluster),
+		}},
+	}
+	a.Spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Namespace: KubeconfigSecretNamespace, Name: KubeconfigSecretName(cfg)}
+	return a
+}
