@@ -104,6 +104,9 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		atProvider["endpoint"] = "https://" + strings.ToUpper(h[:32]) + ".gr7." + region + ".eks.amazonaws.com"
 		atProvider["identity"] = []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(h[:32])}}}}
 		atProvider["certificateAuthority"] = []any{map[string]any{"data": "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0K"}}
+	case "elbv2.aws.upbound.io/LBTargetGroup":
+		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + o.GetName() + "/" + h[:16]
+		atProvider["arn"] = arn
 	case "elbv2.aws.upbound.io/LB":
 		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/app/" + o.GetName() + "/" + h[:16]
 		atProvider["arn"] = arn

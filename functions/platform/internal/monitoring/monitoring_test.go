@@ -167,3 +167,18 @@ func TestNATAlarmsWaitForTheGateways(t *testing.T) {
 		t.Error("want the NAT alarm on the observed gateway")
 	}
 }
+
+func TestLoadBalancerAlarmsWaitForTheLoadBalancer(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd)
+	if _, ok := render(t, cfg, nil)["alarm-alb-5xx"]; ok {
+		t.Error("ALB alarms name the load balancer by its ARN: they must wait until AWS reports it")
+	}
+	lb := composed.New()
+	lb.SetAPIVersion("elbv2.aws.upbound.io/v1beta1")
+	lb.SetKind("LB")
+	lb.Object["status"] = map[string]any{"atProvider": map[string]any{"arn": "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/paynext-prod-alb/50dc6c495c0c9188"}}
+	a, ok := render(t, cfg, platform.Observed{"alb": resource.ObservedComposed{Resource: lb}})["alarm-alb-5xx"].(*cwv1beta1.MetricAlarm)
+	if !ok || *a.Spec.ForProvider.Dimensions["LoadBalancer"] != "app/paynext-prod-alb/50dc6c495c0c9188" {
+		t.Error("want the 5xx alarm on the observed load balancer")
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	budgetsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/budgets/v1beta1"
 	cwv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatch/v1beta1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
+	elbv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/elbv2/v1beta1"
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
@@ -65,6 +67,7 @@ func operations(cfg *platform.Config, observed platform.Observed) []platform.Res
 			})
 		}
 	}
+	alarms = append(alarms, loadBalancerAlarms(observed)...)
 	var rs []platform.Resource
 	for _, a := range alarms {
 		a.topic = TopicOperations
@@ -84,6 +87,36 @@ func operations(cfg *platform.Config, observed platform.Observed) []platform.Res
 		platform.Resource{Key: KeyBudget, Object: budget(cfg)},
 	)
 	return rs
+}
+
+// loadBalancerAlarms watch the ALB's 5xx responses and its unhealthy targets.
+// CloudWatch names a load balancer and a target group by the ends of their
+// ARNs, so these render once AWS reports them.
+func loadBalancerAlarms(observed platform.Observed) []alarmSpec {
+	var lb elbv2v1beta1.LB
+	if !observed.Get("alb", &lb) || lb.Status.AtProvider.Arn == nil {
+		return nil
+	}
+	_, lbName, ok := strings.Cut(*lb.Status.AtProvider.Arn, ":loadbalancer/")
+	if !ok {
+		return nil
+	}
+	alarms := []alarmSpec{{
+		name: "alb-5xx", description: "The load balancer answers with 5xx errors", namespace: "AWS/ApplicationELB",
+		metric: "HTTPCode_ELB_5XX_Count", statistic: "Sum", period: 300, threshold: 10, comparison: "GreaterThanThreshold",
+		dimensions: map[string]string{"LoadBalancer": lbName},
+	}}
+	var tg elbv2v1beta1.LBTargetGroup
+	if observed.Get("alb-target-group-ingress", &tg) && tg.Status.AtProvider.Arn != nil {
+		if i := strings.Index(*tg.Status.AtProvider.Arn, "targetgroup/"); i >= 0 {
+			alarms = append(alarms, alarmSpec{
+				name: "alb-unhealthy-targets", description: "The ingress target group has unhealthy targets", namespace: "AWS/ApplicationELB",
+				metric: "UnHealthyHostCount", statistic: "Maximum", period: 60, threshold: 0, comparison: "GreaterThanThreshold",
+				dimensions: map[string]string{"LoadBalancer": lbName, "TargetGroup": (*tg.Status.AtProvider.Arn)[i:]},
+			})
+		}
+	}
+	return alarms
 }
 
 // DashboardName is the seed's PayNext-<environment>-Dashboard.
