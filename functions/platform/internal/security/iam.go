@@ -256,9 +256,11 @@ func replication(cfg *platform.Config) policy.Document {
 			Resource: sourceObjects,
 		},
 		policy.Statement{Sid: "WriteReplicas", Effect: policy.Allow, Action: []string{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"}, Resource: replicaObjects},
+		// Sources are encrypted with the storage key, and the trail's objects
+		// in the audit bucket with the logs key.
 		policy.Statement{
 			Sid: "DecryptSources", Effect: policy.Allow, Action: []string{"kms:Decrypt"}, Resource: []string{cfg.ARN("kms", "key/*")},
-			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
+			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage), AliasName(cfg, PurposeLogs)).
 				With("StringEquals", "kms:ViaService", "s3."+cfg.Region+".amazonaws.com"),
 		},
 		policy.Statement{

@@ -138,10 +138,13 @@ func viaServices(cfg *platform.Config, region string, services ...string) []poli
 }
 
 // logsUse lets CloudWatch Logs in the region use the key for the platform's
-// log groups only.
+// log groups only, CloudTrail for the platform's trail only, and the account
+// through S3 only (to read the trail's objects).
 func logsUse(cfg *platform.Config, region string) []policy.Statement {
 	trail := cfg.ARN("cloudtrail", "trail/"+cfg.Prefix())
-	return []policy.Statement{{
+	// CloudTrail encrypts the trail's objects in the audit bucket with this
+	// key, so reading (and replicating) them goes through S3.
+	return append([]policy.Statement{{
 		Sid:       "CloudTrailEncryptsThePlatformTrail",
 		Effect:    policy.Allow,
 		Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
@@ -156,7 +159,7 @@ func logsUse(cfg *platform.Config, region string) []policy.Statement {
 		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 		Resource:  []string{"*"},
 		Condition: policy.Conditions{}.With("ArnLike", "kms:EncryptionContext:aws:logs:arn", platformLogGroupARNs(cfg)...),
-	}}
+	}}, viaServices(cfg, region, "s3")...)
 }
 
 // platformLogGroupARNs are the log groups the logs key may encrypt: the
