@@ -178,6 +178,16 @@ type MonitoringSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000000
 	MonthlyBudgetUSD int64 `json:"monthlyBudgetUsd,omitempty"`
+
+	// AccountServices says whether this platform turns on the services AWS
+	// allows once per account and region: GuardDuty, Security Hub and the
+	// AWS Config recorder. Managed (default) for one platform per account
+	// and region; External when another platform or the organization's
+	// security account already runs them (their findings still reach this
+	// platform's topics through EventBridge).
+	// +optional
+	// +kubebuilder:validation:Enum=Managed;External
+	AccountServices string `json:"accountServices,omitempty"`
 }
 
 // DataProtectionSpec is the explicit opt-out from the protection of data

@@ -81,6 +81,11 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, matches(path.Child("contacts", "securityEmail"), s.Contacts.SecurityEmail, emailRE, "an e-mail address")...)
 	errs = append(errs, matches(path.Child("contacts", "complianceEmail"), s.Contacts.ComplianceEmail, emailRE, "an e-mail address")...)
 	errs = append(errs, optionalMatch(path.Child("contacts", "operationsEmail"), s.Contacts.OperationsEmail, emailRE, 254, "an e-mail address")...)
+	switch s.Monitoring.AccountServices {
+	case "", "Managed", "External":
+	default:
+		errs = append(errs, field.NotSupported(path.Child("monitoring", "accountServices"), s.Monitoring.AccountServices, []string{"Managed", "External"}))
+	}
 	if b := s.Monitoring.MonthlyBudgetUSD; b < 0 || b > 10000000 {
 		errs = append(errs, field.Invalid(path.Child("monitoring", "monthlyBudgetUsd"), b, "must be between 1 and 10000000 US dollars"))
 	}

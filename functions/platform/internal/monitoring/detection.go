@@ -25,8 +25,7 @@ const (
 	securityHubStandard = "securityhub-standard-"
 )
 
-// detection turns on GuardDuty and Security Hub and routes their findings of
-// high severity to the security topic.
+// detection turns on GuardDuty and Security Hub.
 func detection(cfg *platform.Config) []platform.Resource {
 	frequency := "SIX_HOURS"
 	if cfg.Environment == v1alpha1.EnvironmentProd {
@@ -67,6 +66,13 @@ func detection(cfg *platform.Config) []platform.Resource {
 			}},
 		}})
 	}
+	return rs
+}
+
+// findingRoutes send GuardDuty and Security Hub findings of high severity to
+// the security topic, whoever runs those services in the account.
+func findingRoutes(cfg *platform.Config) []platform.Resource {
+	var rs []platform.Resource
 	for _, r := range findingRules() {
 		key := "eventbridge-rule-" + r.name
 		pattern, err := json.Marshal(r.pattern)

@@ -61,8 +61,11 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	rs = append(rs, topics(cfg)...)
 	rs = append(rs, trail(cfg)...)
 	rs = append(rs, cisAlarms(cfg)...)
-	rs = append(rs, detection(cfg)...)
-	rs = append(rs, configRecording(cfg)...)
+	rs = append(rs, findingRoutes(cfg)...)
+	if cfg.ManageAccountServices {
+		rs = append(rs, detection(cfg)...)
+		rs = append(rs, configRecording(cfg)...)
+	}
 	rs = append(rs, operations(cfg, observed)...)
 	return rs, nil
 }

@@ -182,3 +182,17 @@ func TestLoadBalancerAlarmsWaitForTheLoadBalancer(t *testing.T) {
 		t.Error("want the 5xx alarm on the observed load balancer")
 	}
 }
+
+func TestAccountServicesCanBeLeftToTheAccount(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentStaging, "pci-dss")
+	cfg.ManageAccountServices = false
+	rs := render(t, cfg, nil)
+	for _, k := range []string{KeyDetector, KeySecurityHub, KeyConfigRecorder, "config-rule-vpc-flow-logs-enabled"} {
+		if _, ok := rs[k]; ok {
+			t.Errorf("%s rendered, but the account's services are external", k)
+		}
+	}
+	if _, ok := rs["eventbridge-rule-guardduty-high-severity"]; !ok {
+		t.Error("findings must still reach the security topic")
+	}
+}

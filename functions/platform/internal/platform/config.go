@@ -47,8 +47,11 @@ type Config struct {
 	NodeInstanceType                                string
 	SecurityEmail, ComplianceEmail, OperationsEmail string
 	MonthlyBudgetUSD                                int64
-	WorkloadCapacityType                            string
-	PublicAccessCIDRs                               []string
+	// ManageAccountServices: GuardDuty, Security Hub and AWS Config are
+	// this platform's to turn on.
+	ManageAccountServices bool
+	WorkloadCapacityType  string
+	PublicAccessCIDRs     []string
 	// AdminRoleARN gets cluster-admin; "" means the break-glass role.
 	AdminRoleARN   string
 	CertificateARN string
@@ -159,6 +162,7 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		ComplianceEmail:        s.Contacts.ComplianceEmail,
 		OperationsEmail:        or(s.Contacts.OperationsEmail, s.Contacts.SecurityEmail),
 		MonthlyBudgetUSD:       s.Monitoring.MonthlyBudgetUSD,
+		ManageAccountServices:  s.Monitoring.AccountServices != "External",
 		ComplianceStandards:    s.Compliance.Standards,
 
 		userTags: s.Tags,

@@ -23,7 +23,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 	anywhere := []string{"0.0.0.0/0"}
 	cases := map[v1alpha1.Environment]Config{
 		v1alpha1.EnvironmentDev: {
-			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
 			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.t4g.medium", ClusterName: "paynext-cluster",
@@ -31,7 +31,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 			KubernetesVersion: "1.34", NodeInstanceType: "t3.medium", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentStaging: {
-			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
 			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
@@ -39,7 +39,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 			KubernetesVersion: "1.34", NodeInstanceType: "m6i.large", IngressCIDRs: anywhere, ComplianceStandards: standards,
 		},
 		v1alpha1.EnvironmentProd: {
-			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com",
+			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
 			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
