@@ -7,7 +7,6 @@ package database
 import (
 	"strings"
 
-	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -99,15 +98,10 @@ func subnetGroup(cfg *platform.Config) *rdsv1beta1.SubnetGroup {
 		Spec: rdsv1beta1.SubnetGroupSpec{ForProvider: rdsv1beta1.SubnetGroupParameters{
 			Region:           ptr.To(cfg.Region),
 			Description:      ptr.To("PayNext " + string(cfg.Environment) + ": the database subnets, unreachable from the internet"),
-			SubnetIDSelector: subnetsOf(network.Database),
+			SubnetIDSelector: network.SelectSubnets(network.Database),
 			Tags:             cfg.Tags(platform.TierDatabase, name),
 		}},
 	}
-}
-
-// subnetsOf selects every subnet of a tier of this platform.
-func subnetsOf(tier network.SubnetTier) *xpv1.Selector {
-	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{network.LabelSubnetTier: string(tier)}}
 }
 
 // auditParameters enforce TLS and record what an assessor asks for:

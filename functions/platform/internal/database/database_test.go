@@ -4,14 +4,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/google/go-cmp/cmp"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 )
 
 func config(env v1alpha1.Environment, mutate ...func(*v1alpha1.PlatformSpec)) *platform.Config {
@@ -28,11 +27,7 @@ func config(env v1alpha1.Environment, mutate ...func(*v1alpha1.PlatformSpec)) *p
 
 func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[string]runtime.Object {
 	t.Helper()
-	rs, err := platform.RenderIndexed(Tier{}, cfg, observed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return platformtest.Render(t, Tier{}, cfg, observed)
 }
 
 func TestClusterFollowsTheEnvironment(t *testing.T) {
@@ -100,12 +95,9 @@ func TestProxyWaitsForTheMasterSecret(t *testing.T) {
 	if _, ok := render(t, cfg, nil)[KeyProxy]; ok {
 		t.Error("the proxy authenticates with the RDS-managed secret: it must wait until RDS reports it")
 	}
-	c := composed.New()
-	c.SetAPIVersion("rds.aws.upbound.io/v1beta1")
-	c.SetKind("Cluster")
 	arn := "arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!cluster-abc"
-	c.Object["status"] = map[string]any{"atProvider": map[string]any{"masterUserSecret": []any{map[string]any{"secretArn": arn}}}}
-	rs := render(t, cfg, platform.Observed{KeyCluster: resource.ObservedComposed{Resource: c}})
+	rs := render(t, cfg, platformtest.Observed(KeyCluster, "rds.aws.upbound.io/v1beta1", "Cluster",
+		map[string]any{"masterUserSecret": []any{map[string]any{"secretArn": arn}}}))
 	p, ok := rs[KeyProxy].(*rdsv1beta1.Proxy)
 	if !ok {
 		t.Fatal("want the proxy once the master secret is observed")

@@ -34,7 +34,7 @@ func proxy(cfg *platform.Config, masterSecretARN string) []platform.Resource {
 				IdleClientTimeout:          ptr.To(1800.0),
 				RoleArnSelector:            platform.Select(security.KeyRole(security.RoleRDSProxy)),
 				VPCSecurityGroupIDSelector: platform.Select(security.KeyDatabaseProxySecurityGr),
-				VPCSubnetIdsSelector:       subnetsOf(network.Private),
+				VPCSubnetIdsSelector:       network.SelectSubnets(network.Private),
 				Tags:                       cfg.Tags(platform.TierDatabase, ProxyName(cfg)),
 			}},
 		}},

@@ -39,7 +39,7 @@ func loadBalancer(cfg *platform.Config) []platform.Resource {
 			Name:                     ptr.To(LoadBalancerName(cfg)),
 			LoadBalancerType:         ptr.To("application"),
 			Internal:                 ptr.To(false),
-			SubnetSelector:           subnetsOf(network.Public),
+			SubnetSelector:           network.SelectSubnets(network.Public),
 			SecurityGroupSelector:    platform.Select(security.KeyALBSecurityGroup),
 			DropInvalidHeaderFields:  ptr.To(true),
 			DesyncMitigationMode:     ptr.To("strictest"),

@@ -82,11 +82,6 @@ func observedKeyARN(observed platform.Observed, key string) string {
 	return ""
 }
 
-// subnetsOf selects every subnet of a tier of this platform.
-func subnetsOf(tier network.SubnetTier) *xpv1.Selector {
-	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{network.LabelSubnetTier: string(tier)}}
-}
-
 func cluster(cfg *platform.Config, keyARN string) *eksv1beta1.Cluster {
 	logTypes := make([]*string, len(ControlPlaneLogTypes))
 	for i, t := range ControlPlaneLogTypes {
@@ -94,7 +89,7 @@ func cluster(cfg *platform.Config, keyARN string) *eksv1beta1.Cluster {
 	}
 	public := len(cfg.PublicAccessCIDRs) > 0
 	vpc := eksv1beta1.VPCConfigParameters{
-		SubnetIDSelector:        subnetsOf(network.Private),
+		SubnetIDSelector:        network.SelectSubnets(network.Private),
 		SecurityGroupIDSelector: platform.Select(security.KeyClusterSecurityGroup),
 		EndpointPrivateAccess:   ptr.To(true),
 		EndpointPublicAccess:    ptr.To(public),

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	elbv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/elbv2/v1beta1"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/security"
 )
 
@@ -28,39 +27,17 @@ func config(env v1alpha1.Environment, mutate ...func(*v1alpha1.PlatformSpec)) *p
 	return platform.Resolve("payments", s, "111122223333")
 }
 
-func observedAs(key, apiVersion, kind string, atProvider map[string]any) platform.Observed {
-	c := composed.New()
-	c.SetAPIVersion(apiVersion)
-	c.SetKind(kind)
-	c.Object["status"] = map[string]any{"atProvider": atProvider}
-	return platform.Observed{resource.Name(key): resource.ObservedComposed{Resource: c}}
-}
-
-func merge(os ...platform.Observed) platform.Observed {
-	out := platform.Observed{}
-	for _, o := range os {
-		for k, v := range o {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 var (
-	keyObserved     = observedAs(security.KeyName(security.PurposeKubernetes, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": "arn:aws:kms:us-west-2:111122223333:key/k8s"})
-	issuerObserved  = observedAs(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks.us-west-2.amazonaws.com/id/ABC"}}}}})
-	ltObserved      = observedAs(keyLaunchTemplate, "ec2.aws.upbound.io/v1beta1", "LaunchTemplate", map[string]any{"latestVersion": 3.0})
-	everyPrecursor  = merge(keyObserved, issuerObserved, ltObserved)
+	keyObserved     = platformtest.Observed(security.KeyName(security.PurposeKubernetes, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": "arn:aws:kms:us-west-2:111122223333:key/k8s"})
+	issuerObserved  = platformtest.Observed(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks.us-west-2.amazonaws.com/id/ABC"}}}}})
+	ltObserved      = platformtest.Observed(keyLaunchTemplate, "ec2.aws.upbound.io/v1beta1", "LaunchTemplate", map[string]any{"latestVersion": 3.0})
+	everyPrecursor  = platformtest.Merge(keyObserved, issuerObserved, ltObserved)
 	secondPhaseKeys = []string{KeyCluster, KeyOIDCProvider, KeyNodeGroup(NodeGroupSystem), KeyNodeGroup(NodeGroupWorkload), KeyAddon(AddonEBSCSIDriver)}
 )
 
 func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[string]runtime.Object {
 	t.Helper()
-	rs, err := platform.RenderIndexed(Tier{}, cfg, observed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return platformtest.Render(t, Tier{}, cfg, observed)
 }
 
 // TestSequencing: nothing is rendered with a guessed value. The cluster waits
@@ -74,7 +51,7 @@ func TestSequencing(t *testing.T) {
 	}{
 		"NothingObserved": {nil, nil},
 		"KeyObserved":     {keyObserved, []string{KeyCluster}},
-		"IssuerObserved":  {merge(keyObserved, issuerObserved), []string{KeyCluster, KeyOIDCProvider, KeyAddon(AddonEBSCSIDriver)}},
+		"IssuerObserved":  {platformtest.Merge(keyObserved, issuerObserved), []string{KeyCluster, KeyOIDCProvider, KeyAddon(AddonEBSCSIDriver)}},
 		"EverythingThere": {everyPrecursor, secondPhaseKeys},
 	}
 	for name, tc := range cases {

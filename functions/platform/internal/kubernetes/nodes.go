@@ -82,7 +82,7 @@ func nodeGroup(cfg *platform.Config, name, capacity string, size [3]int, ltVersi
 			Region:              ptr.To(cfg.Region),
 			ClusterNameSelector: platform.Select(KeyCluster),
 			NodeRoleArnSelector: platform.Select(security.KeyRole(security.RoleEKSNodes)),
-			SubnetIDSelector:    subnetsOf(network.Private),
+			SubnetIDSelector:    network.SelectSubnets(network.Private),
 			CapacityType:        ptr.To(capacity),
 			InstanceTypes:       []*string{ptr.To(cfg.NodeInstanceType)},
 			ScalingConfig: []eksv1beta1.ScalingConfigParameters{{

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/google/go-cmp/cmp"
 	budgetsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/budgets/v1beta1"
 	cloudtrailv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudtrail/v1beta1"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
@@ -34,11 +33,7 @@ func config(env v1alpha1.Environment, standards ...v1alpha1.ComplianceStandard) 
 
 func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[string]runtime.Object {
 	t.Helper()
-	rs, err := platform.RenderIndexed(Tier{}, cfg, observed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return platformtest.Render(t, Tier{}, cfg, observed)
 }
 
 func TestTopicsAreEncryptedAndSubscribedToTheirContacts(t *testing.T) {
@@ -157,11 +152,7 @@ func TestNATAlarmsWaitForTheGateways(t *testing.T) {
 	if _, ok := render(t, cfg, nil)["alarm-nat-port-allocation-errors-us-west-2a"]; ok {
 		t.Error("a NAT alarm needs the gateway's ID: it must wait until AWS reports it")
 	}
-	nat := composed.New()
-	nat.SetAPIVersion("ec2.aws.upbound.io/v1beta1")
-	nat.SetKind("NATGateway")
-	nat.Object["status"] = map[string]any{"atProvider": map[string]any{"id": "nat-0abc"}}
-	rs := render(t, cfg, platform.Observed{"nat-gateway-us-west-2a": resource.ObservedComposed{Resource: nat}})
+	rs := render(t, cfg, platformtest.Observed("nat-gateway-us-west-2a", "ec2.aws.upbound.io/v1beta1", "NATGateway", map[string]any{"id": "nat-0abc"}))
 	a, ok := rs["alarm-nat-port-allocation-errors-us-west-2a"].(*cwv1beta1.MetricAlarm)
 	if !ok || *a.Spec.ForProvider.Dimensions["NatGatewayId"] != "nat-0abc" {
 		t.Error("want the NAT alarm on the observed gateway")
@@ -173,11 +164,9 @@ func TestLoadBalancerAlarmsWaitForTheLoadBalancer(t *testing.T) {
 	if _, ok := render(t, cfg, nil)["alarm-alb-5xx"]; ok {
 		t.Error("ALB alarms name the load balancer by its ARN: they must wait until AWS reports it")
 	}
-	lb := composed.New()
-	lb.SetAPIVersion("elbv2.aws.upbound.io/v1beta1")
-	lb.SetKind("LB")
-	lb.Object["status"] = map[string]any{"atProvider": map[string]any{"arn": "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/paynext-prod-alb/50dc6c495c0c9188"}}
-	a, ok := render(t, cfg, platform.Observed{"alb": resource.ObservedComposed{Resource: lb}})["alarm-alb-5xx"].(*cwv1beta1.MetricAlarm)
+	lb := platformtest.Observed("alb", "elbv2.aws.upbound.io/v1beta1", "LB",
+		map[string]any{"arn": "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/paynext-prod-alb/50dc6c495c0c9188"})
+	a, ok := render(t, cfg, lb)["alarm-alb-5xx"].(*cwv1beta1.MetricAlarm)
 	if !ok || *a.Spec.ForProvider.Dimensions["LoadBalancer"] != "app/paynext-prod-alb/50dc6c495c0c9188" {
 		t.Error("want the 5xx alarm on the observed load balancer")
 	}

@@ -3,7 +3,6 @@ package network
 import (
 	"fmt"
 
-	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -94,13 +93,10 @@ func networkACL(cfg *platform.Config, tier SubnetTier) *ec2v1beta1.NetworkACL {
 	acl := &ec2v1beta1.NetworkACL{
 		ObjectMeta: cfg.Meta(platform.TierNetwork, key),
 		Spec: ec2v1beta1.NetworkACLSpec{ForProvider: ec2v1beta1.NetworkACLParameters{
-			Region:        ptr.To(cfg.Region),
-			VPCIDSelector: platform.Select(KeyVPC),
-			SubnetIDSelector: &xpv1.Selector{
-				MatchControllerRef: ptr.To(true),
-				MatchLabels:        map[string]string{LabelSubnetTier: string(tier)},
-			},
-			Tags: cfg.Tags(platform.TierNetwork, name(cfg, key)),
+			Region:           ptr.To(cfg.Region),
+			VPCIDSelector:    platform.Select(KeyVPC),
+			SubnetIDSelector: SelectSubnets(tier),
+			Tags:             cfg.Tags(platform.TierNetwork, name(cfg, key)),
 		}},
 	}
 	return acl

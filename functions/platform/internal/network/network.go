@@ -9,6 +9,7 @@ package network
 import (
 	"fmt"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -39,6 +40,11 @@ const (
 	KeyInternetGateway      = "internet-gateway"
 	KeyDefaultSecurityGroup = "default-security-group"
 )
+
+// SelectSubnets selects every subnet of a tier of this platform.
+func SelectSubnets(tier SubnetTier) *xpv1.Selector {
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelSubnetTier: string(tier)}}
+}
 
 // KeySubnet is the key of the subnet of tier in zone.
 func KeySubnet(tier SubnetTier, zone string) string { return "subnet-" + string(tier) + "-" + zone }

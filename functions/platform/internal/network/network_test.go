@@ -14,6 +14,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 )
 
 func config(env v1alpha1.Environment, account string, zones ...string) *platform.Config {
@@ -27,11 +28,7 @@ func config(env v1alpha1.Environment, account string, zones ...string) *platform
 
 func render(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	out, err := platform.RenderIndexed(Tier{}, cfg, nil)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return out
+	return platformtest.Render(t, Tier{}, cfg, nil)
 }
 
 func TestSubnet(t *testing.T) {

@@ -4,23 +4,20 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
 func observedCluster(issuer string) platform.Observed {
-	c := composed.New()
-	c.SetAPIVersion("eks.aws.upbound.io/v1beta1")
-	c.SetKind("Cluster")
-	if issuer != "" {
-		c.Object["status"] = map[string]any{"atProvider": map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": issuer}}}}}}
+	if issuer == "" {
+		return platformtest.Observed(platform.KeyEKSCluster, "eks.aws.upbound.io/v1beta1", "Cluster", nil)
 	}
-	return platform.Observed{platform.KeyEKSCluster: resource.ObservedComposed{Resource: c}}
+	return platformtest.Observed(platform.KeyEKSCluster, "eks.aws.upbound.io/v1beta1", "Cluster",
+		map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": issuer}}}}})
 }
 
 // TestIRSARolesWaitForTheClustersIssuer: the IRSA roles trust the cluster's

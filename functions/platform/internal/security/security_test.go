@@ -10,6 +10,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
@@ -100,11 +101,7 @@ func TestNoKeyRendersBeforeTheAccountIsKnown(t *testing.T) {
 
 func byKey(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	out, err := platform.RenderIndexed(Tier{}, cfg, nil)
-	if err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return out
+	return platformtest.Render(t, Tier{}, cfg, nil)
 }
 
 // TestSecurityGroupRules holds every rule to the controls: only the ALB takes

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
@@ -23,11 +24,7 @@ func config(env v1alpha1.Environment, region, dr string) *platform.Config {
 
 func render(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	rs, err := platform.RenderIndexed(Tier{}, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return platformtest.Render(t, Tier{}, cfg, nil)
 }
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
