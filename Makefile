@@ -39,6 +39,10 @@ build: ## Build the function binary into bin/ as the Dockerfile does (static, tr
 render: ## Render a claim or XR: make render [XR=file] [OBSERVED=file]. YAML on stdout.
 	@hack/render.sh $(XR) $(OBSERVED)
 
+.PHONY: render-converged
+render-converged: ## Render a claim or XR as it looks once every resource exists (fake provider, no AWS): make render-converged [XR=file].
+	@hack/render-converged.sh $(XR)
+
 .PHONY: validate
 validate: ## Render every example and held-out claim, validate all output against provider-aws v2.4.0 CRDs and our XRD.
 	@hack/validate.sh examples/claims/*.yaml $(HELD_OUT)

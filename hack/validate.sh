@@ -28,8 +28,6 @@ cache="$out/cache/xpkg.crossplane.io/crossplane/crossplane@v2.2.1"
 mkdir -p "$cache"
 for f in "$crossplane_dir"/cluster/crds/*.yaml; do cat "$f"; echo "---"; done > "$cache/package.yaml"
 
-go build -o "$bin/observe" ./functions/platform/internal/fakeaws/cmd/observe
-go build -o "$bin/claimtoxr" ./hack/claimtoxr
 for input in "${inputs[@]}"; do
   name=$(basename "$input" .yaml)
   # --include-full-xr: the XR is validated with its spec, not only its status.
@@ -37,18 +35,9 @@ for input in "${inputs[@]}"; do
   # Then the converged platform: what renders once every resource is observed
   # (the fake provider's view, no AWS), so second-phase resources are
   # validated too.
-  region=$("$bin/claimtoxr" "$input" | sed -n 's/^  region: //p')
-  previous=0
-  cp "$out/rendered/$name.yaml" "$out/observed-$name.yaml.src"
-  for pass in 1 2 3 4 5 6 7 8; do
-    "$bin/observe" "$region" < "$out/observed-$name.yaml.src" > "$out/observed-$name.yaml" 2>/dev/null
-    RENDER_FLAGS=--include-full-xr hack/render.sh "$input" "$out/observed-$name.yaml" > "$out/observed-$name.yaml.src" 2>/dev/null
-    count=$(grep -c '^kind: ' "$out/observed-$name.yaml.src")
-    [ "$count" = "$previous" ] && break
-    previous=$count
-  done
-  mv "$out/observed-$name.yaml.src" "$out/rendered/$name-converged.yaml"
-  log "converged $input after $pass renders: $count objects"
+  RENDER_FLAGS=--include-full-xr hack/render-converged.sh "$input" > "$out/rendered/$name-converged.yaml" 2>/dev/null
+  count=$(grep -c '^kind: ' "$out/rendered/$name-converged.yaml")
+  log "converged $input: $count objects"
 done
 
 # Only the CRDs of the kinds we render: validation stays fast.

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Renders a claim or XR the way it looks once every resource exists: renders,
+# lets the fake provider (functions/platform/internal/fakeaws) observe what
+# rendered, and renders again with that observed state, until nothing new
+# appears. No AWS is involved: IDs and ARNs are fabricated. Prints the last
+# render on stdout, progress on stderr.
+#
+#   hack/render-converged.sh examples/claims/prod.yaml
+set -euo pipefail
+cd "$(dirname "$0")/.."
+input=${1:?usage: hack/render-converged.sh CLAIM_OR_XR_FILE}
+bin=${BIN_DIR:-bin}
+log() { echo "render-converged: $*" >&2; }
+
+go build -o "$bin/observe" ./functions/platform/internal/fakeaws/cmd/observe
+go build -o "$bin/claimtoxr" ./hack/claimtoxr
+region=$("$bin/claimtoxr" "$input" | sed -n 's/^  region: //p')
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+render() { hack/render.sh "$@" > "$work/rendered.yaml" 2> "$work/render.err" || { cat "$work/render.err" >&2; exit 1; }; }
+render "$input"
+previous=$(grep -c '^kind: ' "$work/rendered.yaml")
+log "render 1: $previous objects"
+for pass in 2 3 4 5 6 7 8 9; do
+  "$bin/observe" "$region" < "$work/rendered.yaml" > "$work/observed.yaml" 2>/dev/null
+  render "$input" "$work/observed.yaml"
+  count=$(grep -c '^kind: ' "$work/rendered.yaml")
+  log "render $pass: $count objects"
+  [ "$count" = "$previous" ] && break
+  previous=$count
+done
+cat "$work/rendered.yaml"
+log "converged: $count objects from $input"
