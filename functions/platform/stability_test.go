@@ -80,3 +80,41 @@ func forProvider(r *resource.DesiredComposed, field string) string {
 	fp, _ := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
 	return fmt.Sprint(fp[field])
 }
+
+// TestNothingIsDroppedWhileAPrecursorIsUnobserved: resources that wait for
+// observed state (the cluster for its key, node groups for the launch
+// template, IRSA for the issuer, the proxy for the master secret, everything
+// for the account) must stay desired when that precursor's MR is briefly gone
+// (deleted by hand, being recreated): dropping them would delete them.
+func TestNothingIsDroppedWhileAPrecursorIsUnobserved(t *testing.T) {
+	f := newTestFunction(t)
+	xr := readXR(t, exampleXR("prod"))
+	req := converged(t, f, xr)
+	rsp := run(t, f, req)
+	// Crossplane feeds the XR's status back: the learned account lives there.
+	xr["status"] = rsp.GetDesired().GetComposite().GetResource().AsMap()["status"]
+	req.Observed.Composite = newRequest(t, xr, nil).Observed.Composite
+	want := desiredOf(t, rsp)
+	precursors := map[string]bool{"Key": true, "LaunchTemplate": true, "Cluster": true, "VPC": true}
+	for name, oc := range req.Observed.Resources {
+		kind, _ := oc.GetResource().AsMap()["kind"].(string)
+		if !precursors[kind] {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			removed := req.Observed.Resources[name]
+			delete(req.Observed.Resources, name)
+			defer func() { req.Observed.Resources[name] = removed }()
+			got := desiredOf(t, run(t, f, req))
+			for key, d := range want {
+				// Alarms carry no state; one may wait for its metric's owner.
+				if d.Resource.GetKind() == "MetricAlarm" {
+					continue
+				}
+				if _, ok := got[key]; !ok {
+					t.Errorf("with %s unobserved, %s dropped out of the desired state: Crossplane would delete it", name, key)
+				}
+			}
+		})
+	}
+}

@@ -72,7 +72,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	for _, z := range instanceZones(cfg) {
 		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name)})
 	}
-	if secret := MasterSecretARN(observed); secret != "" {
+	if secret := proxySecretARN(observed); secret != "" {
 		rs = append(rs, proxy(cfg, secret)...)
 	}
 	return rs, nil
@@ -209,6 +209,24 @@ func MasterSecretARN(observed platform.Observed) string {
 	for _, s := range c.Status.AtProvider.MasterUserSecret {
 		if s.SecretArn != nil {
 			return *s.SecretArn
+		}
+	}
+	return ""
+}
+
+// proxySecretARN is the master secret the cluster reports or, while the
+// cluster is not observed, the one the existing proxy uses, so the proxy
+// never drops out of the desired state (which would delete it).
+func proxySecretARN(observed platform.Observed) string {
+	if s := MasterSecretARN(observed); s != "" {
+		return s
+	}
+	var p rdsv1beta1.Proxy
+	if observed.Get(KeyProxy, &p) {
+		for _, a := range p.Status.AtProvider.Auth {
+			if a.SecretArn != nil {
+				return *a.SecretArn
+			}
 		}
 	}
 	return ""

@@ -53,7 +53,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		{Key: keyLaunchTemplate, Object: launchTemplate(cfg)},
 	}
 	rs = append(rs, loadBalancer(cfg)...)
-	keyARN := observedKeyARN(observed, security.KeyName(security.PurposeKubernetes, false))
+	keyARN := clusterKeyARN(observed)
 	if keyARN == "" {
 		return rs, nil
 	}
@@ -74,10 +74,24 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 // subnets in two zones.
 func Possible(cfg *platform.Config) bool { return len(cfg.Zones) >= 2 }
 
-func observedKeyARN(observed platform.Observed, key string) string {
+// clusterKeyARN is the Kubernetes key's observed ARN or, while the key is
+// not observed, the one the existing cluster was created with: a briefly
+// unobserved key must never drop the cluster from the desired state (which
+// would delete it).
+func clusterKeyARN(observed platform.Observed) string {
 	var k kmsv1beta1.Key
-	if observed.Get(key, &k) && k.Status.AtProvider.Arn != nil {
+	if observed.Get(security.KeyName(security.PurposeKubernetes, false), &k) && k.Status.AtProvider.Arn != nil {
 		return *k.Status.AtProvider.Arn
+	}
+	var c eksv1beta1.Cluster
+	if observed.Get(KeyCluster, &c) {
+		for _, e := range c.Status.AtProvider.EncryptionConfig {
+			for _, p := range e.Provider {
+				if p.KeyArn != nil {
+					return *p.KeyArn
+				}
+			}
+		}
 	}
 	return ""
 }
@@ -152,18 +166,23 @@ func adminAccess(cfg *platform.Config) []platform.Resource {
 	}
 }
 
-// OIDCIssuer is the observed cluster's OIDC issuer URL, "" until EKS reports it.
+// OIDCIssuer is the observed cluster's OIDC issuer URL, "" until EKS reports
+// it; while the cluster is not observed, the URL of the existing OIDC
+// provider, so the provider never drops out of the desired state.
 func OIDCIssuer(observed platform.Observed) string {
 	var c eksv1beta1.Cluster
-	if !observed.Get(KeyCluster, &c) {
-		return ""
-	}
-	for _, id := range c.Status.AtProvider.Identity {
-		for _, o := range id.Oidc {
-			if o.Issuer != nil {
-				return *o.Issuer
+	if observed.Get(KeyCluster, &c) {
+		for _, id := range c.Status.AtProvider.Identity {
+			for _, o := range id.Oidc {
+				if o.Issuer != nil {
+					return *o.Issuer
+				}
 			}
 		}
+	}
+	var p iamv1beta1.OpenIDConnectProvider
+	if observed.Get(KeyOIDCProvider, &p) && p.Status.AtProvider.URL != nil {
+		return *p.Status.AtProvider.URL
 	}
 	return ""
 }

@@ -59,11 +59,10 @@ func launchTemplate(cfg *platform.Config) *ec2v1beta1.LaunchTemplate {
 // nodeGroups render once the launch template's version is observed: a node
 // group pins a template version, and guessing one would replace nodes.
 func nodeGroups(cfg *platform.Config, observed platform.Observed) []platform.Resource {
-	var lt ec2v1beta1.LaunchTemplate
-	if !observed.Get(keyLaunchTemplate, &lt) || lt.Status.AtProvider.LatestVersion == nil {
+	version := launchTemplateVersion(observed)
+	if version == "" {
 		return nil
 	}
-	version := strconv.Itoa(int(*lt.Status.AtProvider.LatestVersion))
 	p := cfg.Profile()
 	return []platform.Resource{
 		{Key: KeyNodeGroup(NodeGroupSystem), Object: nodeGroup(cfg, NodeGroupSystem, "ON_DEMAND", p.SystemNodes, version, true)},
@@ -99,4 +98,25 @@ func nodeGroup(cfg *platform.Config, name, capacity string, size [3]int, ltVersi
 		ng.Spec.ForProvider.Taint = []eksv1beta1.TaintParameters{{Key: ptr.To("CriticalAddonsOnly"), Value: ptr.To("true"), Effect: ptr.To("NO_SCHEDULE")}}
 	}
 	return ng
+}
+
+// launchTemplateVersion is the template's observed latest version or, while
+// the template is not observed, the version the node groups already run, so
+// they never drop out of the desired state (which would delete them).
+func launchTemplateVersion(observed platform.Observed) string {
+	var lt ec2v1beta1.LaunchTemplate
+	if observed.Get(keyLaunchTemplate, &lt) && lt.Status.AtProvider.LatestVersion != nil {
+		return strconv.Itoa(int(*lt.Status.AtProvider.LatestVersion))
+	}
+	for _, name := range []string{NodeGroupWorkload, NodeGroupSystem} {
+		var ng eksv1beta1.NodeGroup
+		if observed.Get(KeyNodeGroup(name), &ng) {
+			for _, l := range ng.Status.AtProvider.LaunchTemplate {
+				if l.Version != nil {
+					return *l.Version
+				}
+			}
+		}
+	}
+	return ""
 }

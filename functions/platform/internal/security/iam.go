@@ -188,16 +188,32 @@ func irsaTrust(cfg *platform.Config, issuer, namespace, serviceAccount string) p
 }
 
 // oidcIssuer is the observed cluster's OIDC issuer without its scheme, "" until
-// EKS reports it. Never guessed: the IRSA roles wait for it.
+// EKS reports it. Never guessed: the IRSA roles wait for it. While the
+// cluster is not observed, the issuer the existing IRSA role trusts keeps the
+// roles in the desired state (dropping them would delete them).
 func oidcIssuer(observed platform.Observed) string {
 	var c eksv1beta1.Cluster
-	if !observed.Get(platform.KeyEKSCluster, &c) {
-		return ""
+	if observed.Get(platform.KeyEKSCluster, &c) {
+		for _, id := range c.Status.AtProvider.Identity {
+			for _, o := range id.Oidc {
+				if o.Issuer != nil {
+					return strings.TrimPrefix(*o.Issuer, "https://")
+				}
+			}
+		}
 	}
-	for _, id := range c.Status.AtProvider.Identity {
-		for _, o := range id.Oidc {
-			if o.Issuer != nil {
-				return strings.TrimPrefix(*o.Issuer, "https://")
+	var r iamv1beta1.Role
+	if observed.Get(KeyRole(RoleEBSCSIDriver), &r) && r.Status.AtProvider.AssumeRolePolicy != nil {
+		if trust, err := policy.Parse(*r.Status.AtProvider.AssumeRolePolicy); err == nil {
+			for _, st := range trust.Statement {
+				if st.Principal == nil {
+					continue
+				}
+				for _, f := range st.Principal.Federated {
+					if _, issuer, ok := strings.Cut(f, ":oidc-provider/"); ok {
+						return issuer
+					}
+				}
 			}
 		}
 	}
