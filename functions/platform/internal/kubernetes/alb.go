@@ -9,6 +9,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/functions/platform/internal/storage"
 )
 
 // Load balancer keys.
@@ -20,8 +21,6 @@ const (
 	keyWAFAssociated = "alb-waf-association"
 	// TLSPolicy accepts TLS 1.3 and 1.2 only.
 	TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	// logsBucketKey is the storage tier's logs bucket.
-	logsBucketKey = "s3-bucket-logs"
 )
 
 // NoCertificateMessage is what the XR's status says while the ALB has no
@@ -47,7 +46,7 @@ func loadBalancer(cfg *platform.Config) []platform.Resource {
 			EnableHttp2:              ptr.To(true),
 			IdleTimeout:              ptr.To(60.0),
 			AccessLogs: []elbv2v1beta1.AccessLogsParameters{{
-				BucketSelector: platform.Select(logsBucketKey), Enabled: ptr.To(true), Prefix: ptr.To("alb"),
+				BucketSelector: platform.Select(storage.KeyBucket(storage.Logs, false)), Enabled: ptr.To(true), Prefix: ptr.To("alb"),
 			}},
 			Tags: cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)),
 		}},

@@ -13,6 +13,7 @@ import (
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/functions/platform/internal/storage"
 )
 
 // Detection keys.
@@ -183,7 +184,7 @@ func configRecording(cfg *platform.Config) []platform.Resource {
 			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, keyConfigChannel, recorder),
 			Spec: configv1beta1.DeliveryChannelSpec{ForProvider: configv1beta1.DeliveryChannelParameters{
 				Region:               ptr.To(cfg.Region),
-				S3BucketNameSelector: platform.Select("s3-bucket-" + security.BucketAudit),
+				S3BucketNameSelector: platform.Select(storage.KeyBucket(storage.Audit, false)),
 				SnsTopicArn:          ptr.To(TopicARN(cfg, TopicCompliance)),
 			}},
 		}},

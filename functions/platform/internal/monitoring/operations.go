@@ -14,6 +14,9 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/database"
+	"github.com/paynext/platform/functions/platform/internal/kubernetes"
+	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
 )
@@ -41,13 +44,9 @@ func ThresholdsFor(env v1alpha1.Environment) Thresholds {
 	return Thresholds{AuroraCPUPercent: 85, AuroraFreeMemoryBytes: 256 << 20, AuroraConnections: 400, AuroraReplicaLagMs: 5000, WAFBlockedPer5Min: 2000}
 }
 
-// databaseClusterID, webACLName mirror the other tiers' AWS names; alarm
-// dimensions need names, not selectors.
-func databaseClusterID(cfg *platform.Config) string { return cfg.Prefix() + "-aurora" }
-
 func operations(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	t := ThresholdsFor(cfg.Environment)
-	cluster := map[string]string{"DBClusterIdentifier": databaseClusterID(cfg)}
+	cluster := map[string]string{"DBClusterIdentifier": database.ClusterIdentifier(cfg)}
 	waf := map[string]string{"WebACL": security.WebACLName(cfg), "Region": cfg.Region, "Rule": "ALL"}
 	alarms := []alarmSpec{
 		{name: "aurora-cpu", description: "Aurora CPU above " + fmtF(t.AuroraCPUPercent) + "%", namespace: "AWS/RDS", metric: "CPUUtilization", statistic: "Average", period: 300, threshold: t.AuroraCPUPercent, comparison: "GreaterThanThreshold", dimensions: cluster},
@@ -59,7 +58,7 @@ func operations(cfg *platform.Config, observed platform.Observed) []platform.Res
 	// NAT gateway alarms need the gateways' IDs: they render once observed.
 	for _, z := range cfg.Zones {
 		var nat ec2v1beta1.NATGateway
-		if observed.Get("nat-gateway-"+z.Name, &nat) && nat.Status.AtProvider.ID != nil {
+		if observed.Get(network.KeyNATGateway(z.Name), &nat) && nat.Status.AtProvider.ID != nil {
 			alarms = append(alarms, alarmSpec{
 				name: "nat-port-allocation-errors-" + z.Name, description: "NAT gateway in " + z.Name + " cannot allocate source ports",
 				namespace: "AWS/NATGateway", metric: "ErrorPortAllocation", statistic: "Sum", period: 300, threshold: 1,
@@ -94,7 +93,7 @@ func operations(cfg *platform.Config, observed platform.Observed) []platform.Res
 // ARNs, so these render once AWS reports them.
 func loadBalancerAlarms(observed platform.Observed) []alarmSpec {
 	var lb elbv2v1beta1.LB
-	if !observed.Get("alb", &lb) || lb.Status.AtProvider.Arn == nil {
+	if !observed.Get(kubernetes.KeyLoadBalancer, &lb) || lb.Status.AtProvider.Arn == nil {
 		return nil
 	}
 	_, lbName, ok := strings.Cut(*lb.Status.AtProvider.Arn, ":loadbalancer/")
@@ -107,7 +106,7 @@ func loadBalancerAlarms(observed platform.Observed) []alarmSpec {
 		dimensions: map[string]string{"LoadBalancer": lbName},
 	}}
 	var tg elbv2v1beta1.LBTargetGroup
-	if observed.Get("alb-target-group-ingress", &tg) && tg.Status.AtProvider.Arn != nil {
+	if observed.Get(kubernetes.KeyTargetGroup, &tg) && tg.Status.AtProvider.Arn != nil {
 		if i := strings.Index(*tg.Status.AtProvider.Arn, "targetgroup/"); i >= 0 {
 			alarms = append(alarms, alarmSpec{
 				name: "alb-unhealthy-targets", description: "The ingress target group has unhealthy targets", namespace: "AWS/ApplicationELB",

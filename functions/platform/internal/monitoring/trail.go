@@ -8,6 +8,7 @@ import (
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/functions/platform/internal/storage"
 )
 
 // KeyTrail is the CloudTrail trail's key.
@@ -31,7 +32,7 @@ func trail(cfg *platform.Config) []platform.Resource {
 			EnableLogFileValidation:       ptr.To(true),
 			EnableLogging:                 ptr.To(true),
 			KMSKeyIDSelector:              platform.Select(security.KeyLogsKMSKey),
-			S3BucketNameSelector:          platform.Select("s3-bucket-" + security.BucketAudit),
+			S3BucketNameSelector:          platform.Select(storage.KeyBucket(storage.Audit, false)),
 			CloudWatchLogsGroupArn:        ptr.To(auditGroup),
 			CloudWatchLogsRoleArnSelector: platform.Select(security.KeyRole(security.RoleCloudTrail)),
 			EventSelector: []cloudtrailv1beta1.EventSelectorParameters{{
