@@ -74,6 +74,10 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 	observed := platform.Observed(observedComposed)
+	if err := observed.Check(); err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
 
 	// Carry forward what earlier pipeline steps desired.
 	desired, err := request.GetDesiredComposedResources(req)

@@ -343,3 +343,21 @@ func TestSingleZonePlatformWarnsItHasNoDatabase(t *testing.T) {
 		t.Errorf("want a Warning naming spec.network.availabilityZones, got %v", rsp.GetResults())
 	}
 }
+
+// TestUnreadableObservedResourceIsFatal: an observed resource the function
+// cannot decode must stop the render, not look missing (what waits for it
+// would drop out of the desired state and be deleted).
+func TestUnreadableObservedResourceIsFatal(t *testing.T) {
+	f := newTestFunction(t)
+	req := converged(t, f, readXR(t, exampleXR("prod")))
+	vpc := req.Observed.Resources[network.KeyVPC].GetResource().AsMap()
+	vpc["status"].(map[string]any)["atProvider"].(map[string]any)["cidrBlock"] = map[string]any{"unexpected": "shape"}
+	req.Observed.Resources[network.KeyVPC] = newRequest(t, vpc, nil).Observed.Composite
+	rsp := run(t, f, req)
+	if msg := fatalOf(rsp); !strings.Contains(msg, `"vpc"`) {
+		t.Errorf("want a Fatal result naming the unreadable resource vpc, got %q", msg)
+	}
+	if n := len(rsp.GetDesired().GetResources()); n != 0 {
+		t.Errorf("want no desired resources with a Fatal result, got %d", n)
+	}
+}

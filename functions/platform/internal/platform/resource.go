@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -28,6 +29,28 @@ func (o Observed) Get(key string, out runtime.Object) bool {
 		return false
 	}
 	return runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, out) == nil
+}
+
+// Check decodes every observed resource of a kind the platform renders into
+// its typed form. A resource the function cannot read must be an error (a
+// Fatal result, which changes nothing) rather than look unobserved: Get would
+// report it missing, and what waits for it would drop out of the desired
+// state and be deleted.
+func (o Observed) Check() error {
+	for name, oc := range o {
+		if oc.Resource == nil {
+			continue
+		}
+		gvk := oc.Resource.GroupVersionKind()
+		typed, err := composed.Scheme.New(gvk)
+		if err != nil {
+			continue // a kind only another pipeline step composes
+		}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, typed); err != nil {
+			return fmt.Errorf("cannot read observed composed resource %q (%s): %w", name, gvk.Kind, err)
+		}
+	}
+	return nil
 }
 
 // Ready reports whether the observed resource key has condition Ready=True.
