@@ -7,6 +7,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 
 	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+	"github.com/paynext/platform/functions/platform/internal/platform"
 )
 
 // immutable are the fields of stateful kinds that AWS can change only by
@@ -116,5 +117,37 @@ func TestNothingIsDroppedWhileAPrecursorIsUnobserved(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestListingAnEarlierZoneMovesNothing: dev keeps one NAT gateway and one
+// Aurora instance in a single zone. Listing a zone that sorts before it must
+// leave both where they are (moving them replaces them, and the NAT
+// gateway's public address with it).
+func TestListingAnEarlierZoneMovesNothing(t *testing.T) {
+	f := newTestFunction(t)
+	xr := readXR(t, exampleXR("dev"))
+	spec(xr)["accountId"] = fakeaws.AccountID
+	net(spec(xr))["availabilityZones"] = []any{"us-west-2b", "us-west-2c"}
+	req := converged(t, f, xr)
+
+	edited := readXR(t, exampleXR("dev"))
+	spec(edited)["accountId"] = fakeaws.AccountID
+	net(spec(edited))["availabilityZones"] = []any{"us-west-2a", "us-west-2b", "us-west-2c"}
+	req.Observed.Composite = newRequest(t, edited, nil).Observed.Composite
+	got := desiredOf(t, run(t, f, req))
+	for _, key := range []string{"nat-gateway-us-west-2b", "eip-nat-us-west-2b", "aurora-instance-us-west-2b"} {
+		if _, ok := got[resource.Name(key)]; !ok {
+			t.Errorf("%s dropped after listing us-west-2a: it must stay where it runs", key)
+		}
+	}
+	for _, key := range []string{"nat-gateway-us-west-2a", "aurora-instance-us-west-2a"} {
+		if _, ok := got[resource.Name(key)]; ok {
+			t.Errorf("%s rendered: dev's single NAT gateway and instance must not move to the new zone", key)
+		}
+	}
+	route := got["route-private-nat-us-west-2a"].Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+	if sel := route["natGatewayIdSelector"].(map[string]any)["matchLabels"].(map[string]any); sel[platform.LabelResource] != "nat-gateway-us-west-2b" {
+		t.Errorf("the new zone's private subnet must use the existing shared gateway, got %v", sel)
 	}
 }

@@ -69,7 +69,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
 		{Key: KeyCluster, Object: cluster(cfg)},
 	}
-	for _, z := range instanceZones(cfg) {
+	for _, z := range instanceZones(cfg, observed) {
 		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name)})
 	}
 	if secret := proxySecretARN(observed); secret != "" {
@@ -82,11 +82,12 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 // group needs subnets in two zones, which a single-zone dev platform lacks.
 func Possible(cfg *platform.Config) bool { return len(cfg.Zones) >= 2 }
 
-// instanceZones: one instance in dev (the alphabetically first zone), one per
-// zone elsewhere (at least two: staging and prod have two zones or more).
-func instanceZones(cfg *platform.Config) []platform.Zone {
+// instanceZones: one instance in dev (in its anchor zone: where it already
+// runs, else the alphabetically first), one per zone elsewhere (at least two:
+// staging and prod have two zones or more).
+func instanceZones(cfg *platform.Config, observed platform.Observed) []platform.Zone {
 	if cfg.Environment == v1alpha1.EnvironmentDev {
-		return cfg.Zones[:1]
+		return []platform.Zone{cfg.AnchorZone(observed, KeyInstance)}
 	}
 	return cfg.Zones
 }

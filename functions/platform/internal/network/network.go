@@ -56,7 +56,7 @@ type Tier struct{}
 func (Tier) Name() string { return platform.TierNetwork }
 
 // Render returns the tier's resources.
-func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resource, error) {
+func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
 	rs := []platform.Resource{
 		{Key: KeyVPC, Object: vpc(cfg)},
 		{Key: KeyInternetGateway, Object: internetGateway(cfg)},
@@ -73,7 +73,7 @@ func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resour
 			platform.Resource{Key: KeySubnet(Database, z.Name), Object: subnet(cfg, Database, z.Name, subnets.Database.String())},
 		)
 	}
-	rs = append(rs, routing(cfg)...)
+	rs = append(rs, routing(cfg, observed)...)
 	rs = append(rs, endpoints(cfg)...)
 	nacls, err := networkACLs(cfg)
 	if err != nil {

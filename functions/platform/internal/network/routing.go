@@ -26,30 +26,24 @@ func KeyRouteTable(tier SubnetTier, zone string) string {
 func keyEIP(zone string) string { return "eip-nat-" + zone }
 
 // natZones are the zones that hold a NAT gateway: every zone, or in Single
-// mode the alphabetically first (stable however the zones are listed).
-func natZones(cfg *platform.Config) []platform.Zone {
+// mode the anchor zone (the shared gateway's own, else the alphabetically
+// first), stable however the zones are listed.
+func natZones(cfg *platform.Config, observed platform.Observed) []platform.Zone {
 	if cfg.NATGateways == v1alpha1.NATGatewaySingle {
-		return cfg.Zones[:1]
+		return []platform.Zone{cfg.AnchorZone(observed, KeyNATGateway)}
 	}
 	return cfg.Zones
 }
 
-// natZoneFor is the zone whose NAT gateway zone z's private subnet uses.
-func natZoneFor(cfg *platform.Config, z platform.Zone) string {
-	if cfg.NATGateways == v1alpha1.NATGatewaySingle {
-		return cfg.Zones[0].Name
-	}
-	return z.Name
-}
-
-func routing(cfg *platform.Config) []platform.Resource {
+func routing(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	rs := []platform.Resource{
 		{Key: KeyPublicRouteTable, Object: routeTable(cfg, KeyPublicRouteTable)},
 		{Key: keyPublicRoute, Object: route(cfg, keyPublicRoute, KeyPublicRouteTable, func(p *ec2v1beta2.RouteParameters) {
 			p.GatewayIDSelector = platform.Select(KeyInternetGateway)
 		})},
 	}
-	for _, z := range natZones(cfg) {
+	nats := natZones(cfg, observed)
+	for _, z := range nats {
 		rs = append(rs,
 			platform.Resource{Key: keyEIP(z.Name), Object: eip(cfg, z.Name)},
 			platform.Resource{Key: KeyNATGateway(z.Name), Object: natGateway(cfg, z.Name)},
@@ -57,7 +51,11 @@ func routing(cfg *platform.Config) []platform.Resource {
 	}
 	for _, z := range cfg.Zones {
 		private, database := KeyRouteTable(Private, z.Name), KeyRouteTable(Database, z.Name)
-		nat := KeyNATGateway(natZoneFor(cfg, z))
+		// A private subnet uses its own zone's gateway, or the shared one.
+		nat := KeyNATGateway(nats[0].Name)
+		if len(nats) > 1 {
+			nat = KeyNATGateway(z.Name)
+		}
 		rs = append(rs,
 			platform.Resource{Key: "route-table-association-public-" + z.Name, Object: association(cfg, "route-table-association-public-"+z.Name, KeySubnet(Public, z.Name), KeyPublicRouteTable)},
 			platform.Resource{Key: private, Object: routeTable(cfg, private)},

@@ -20,7 +20,7 @@ func Status(cfg *platform.Config, observed platform.Observed) *v1alpha1.NetworkS
 		s.PrivateSubnetIDs = addID(s.PrivateSubnetIDs, z.Name, subnetID(observed, KeySubnet(Private, z.Name)))
 		s.DatabaseSubnetIDs = addID(s.DatabaseSubnetIDs, z.Name, subnetID(observed, KeySubnet(Database, z.Name)))
 	}
-	for _, z := range natZones(cfg) {
+	for _, z := range natZones(cfg, observed) {
 		var nat ec2v1beta1.NATGateway
 		if observed.Get(KeyNATGateway(z.Name), &nat) && nat.Status.AtProvider.ID != nil {
 			s.NATGatewayIDs = addID(s.NATGatewayIDs, z.Name, *nat.Status.AtProvider.ID)

@@ -5,6 +5,8 @@ package platform
 
 import (
 	"net/netip"
+
+	"github.com/crossplane/function-sdk-go/resource"
 	"slices"
 	"strings"
 
@@ -193,6 +195,19 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 	}
 	slices.SortFunc(c.Zones, func(a, b Zone) int { return strings.Compare(a.Name, b.Name) })
 	return c
+}
+
+// AnchorZone is the zone of something the platform places in one zone only
+// (dev's NAT gateway and Aurora instance): the zone it already lives in while
+// that zone is still listed, else the alphabetically first. Listing a zone
+// that sorts earlier must not move it, which would replace it.
+func (c *Config) AnchorZone(observed Observed, key func(zone string) string) Zone {
+	for _, z := range c.Zones {
+		if _, ok := observed[resource.Name(key(z.Name))]; ok {
+			return z
+		}
+	}
+	return c.Zones[0]
 }
 
 // Partition of the region: aws, or aws-us-gov for GovCloud.
