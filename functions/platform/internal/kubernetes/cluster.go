@@ -170,15 +170,8 @@ func adminAccess(cfg *platform.Config) []platform.Resource {
 // it; while the cluster is not observed, the URL of the existing OIDC
 // provider, so the provider never drops out of the desired state.
 func OIDCIssuer(observed platform.Observed) string {
-	var c eksv1beta1.Cluster
-	if observed.Get(KeyCluster, &c) {
-		for _, id := range c.Status.AtProvider.Identity {
-			for _, o := range id.Oidc {
-				if o.Issuer != nil {
-					return *o.Issuer
-				}
-			}
-		}
+	if issuer := platform.ClusterOIDCIssuer(observed); issuer != "" {
+		return issuer
 	}
 	var p iamv1beta1.OpenIDConnectProvider
 	if observed.Get(KeyOIDCProvider, &p) && p.Status.AtProvider.URL != nil {

@@ -3,7 +3,6 @@ package security
 import (
 	"strings"
 
-	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -192,15 +191,8 @@ func irsaTrust(cfg *platform.Config, issuer, namespace, serviceAccount string) p
 // cluster is not observed, the issuer the existing IRSA role trusts keeps the
 // roles in the desired state (dropping them would delete them).
 func oidcIssuer(observed platform.Observed) string {
-	var c eksv1beta1.Cluster
-	if observed.Get(platform.KeyEKSCluster, &c) {
-		for _, id := range c.Status.AtProvider.Identity {
-			for _, o := range id.Oidc {
-				if o.Issuer != nil {
-					return strings.TrimPrefix(*o.Issuer, "https://")
-				}
-			}
-		}
+	if issuer := platform.ClusterOIDCIssuer(observed); issuer != "" {
+		return strings.TrimPrefix(issuer, "https://")
 	}
 	var r iamv1beta1.Role
 	if observed.Get(KeyRole(RoleEBSCSIDriver), &r) && r.Status.AtProvider.AssumeRolePolicy != nil {
