@@ -23,7 +23,7 @@ render "$input"
 previous=$(grep -c '^kind: ' "$work/rendered.yaml")
 log "render 1: $previous objects"
 for pass in 2 3 4 5 6 7 8 9; do
-  "$bin/observe" "$region" < "$work/rendered.yaml" > "$work/observed.yaml" 2>/dev/null
+  "$bin/observe" "$region" < "$work/rendered.yaml" > "$work/observed.yaml" 2> "$work/observe.err" || { cat "$work/observe.err" >&2; exit 1; }
   render "$input" "$work/observed.yaml"
   count=$(grep -c '^kind: ' "$work/rendered.yaml")
   log "render $pass: $count objects"

@@ -35,7 +35,11 @@ for input in "${inputs[@]}"; do
   # Then the converged platform: what renders once every resource is observed
   # (the fake provider's view, no AWS), so second-phase resources are
   # validated too.
-  RENDER_FLAGS=--include-full-xr hack/render-converged.sh "$input" > "$out/rendered/$name-converged.yaml" 2>/dev/null
+  if ! RENDER_FLAGS=--include-full-xr hack/render-converged.sh "$input" > "$out/rendered/$name-converged.yaml" 2> "$out/$name-converged.log"; then
+    cat "$out/$name-converged.log" >&2
+    log "FAILED: $input did not render to convergence"
+    exit 1
+  fi
   count=$(grep -c '^kind: ' "$out/rendered/$name-converged.yaml")
   log "converged $input: $count objects"
 done
