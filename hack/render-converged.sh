@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders a claim or XR the way it looks once every resource exists: renders,
-# lets the fake provider (functions/platform/internal/fakeaws) observe what
+# lets the fake provider (internal/fakeaws) observe what
 # rendered, and renders again with that observed state, until nothing new
 # appears. No AWS is involved: IDs and ARNs are fabricated. Prints the last
 # render on stdout, progress on stderr.
@@ -12,7 +12,7 @@ input=${1:?usage: hack/render-converged.sh CLAIM_OR_XR_FILE}
 bin=${BIN_DIR:-bin}
 log() { echo "render-converged: $*" >&2; }
 
-go build -o "$bin/observe" ./functions/platform/internal/fakeaws/cmd/observe
+go build -o "$bin/observe" ./internal/fakeaws/cmd/observe
 go build -o "$bin/claimtoxr" ./hack/claimtoxr
 region=$("$bin/claimtoxr" "$input" | sed -n 's/^  region: //p')
 work=$(mktemp -d)

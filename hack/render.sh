@@ -37,7 +37,7 @@ trap cleanup EXIT
 sed "s/127.0.0.1:9443/127.0.0.1:$port/" examples/functions.yaml > "$work/functions.yaml"
 
 log "starting the function on 127.0.0.1:$port"
-"$bin/function-paynext-platform" --insecure --address "127.0.0.1:$port" > "$work/function.log" 2>&1 &
+"$bin/function-paynext-platform" --insecure --address "127.0.0.1:$port" --metrics-address= > "$work/function.log" 2>&1 &
 fn_pid=$!
 for i in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi

@@ -12,7 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 	"sigs.k8s.io/yaml"
 
-	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 // examples are the example environments, each with its XR form.

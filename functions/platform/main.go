@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	grpcprometheus "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+
 	"github.com/crossplane/function-sdk-go"
 )
 
@@ -23,15 +25,16 @@ func main() {
 		tlsCertsDir = flag.String("tls-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"), "Directory with the server's tls.crt and tls.key and the clients' ca.crt (env TLS_SERVER_CERTS_DIR).")
 		insecure    = flag.Bool("insecure", false, "Serve without mTLS, for crossplane render's Development runtime. Never in a cluster.")
 		maxRecv     = flag.Int("max-recv-message-size", defaultMaxRecvMessageSize, "Largest RunFunctionRequest to accept, in bytes.")
+		metrics     = flag.String("metrics-address", function.DefaultMetricsAddress, "Address of the Prometheus /metrics endpoint (calls, and their latency as a histogram).")
 	)
 	flag.Parse()
-	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv); err != nil {
+	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv, *metrics); err != nil {
 		fmt.Fprintln(os.Stderr, "function-paynext-platform:", err)
 		os.Exit(1)
 	}
 }
 
-func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int) error {
+func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int, metrics string) error {
 	log, err := function.NewLogger(debug)
 	if err != nil {
 		return err
@@ -40,11 +43,13 @@ func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxR
 	if err != nil {
 		return err
 	}
-	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv)
+	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv, "metricsAddress", metrics)
 	return function.Serve(fn,
 		function.Listen(network, address),
 		function.MTLSCertificates(tlsCertsDir),
 		function.Insecure(insecure),
 		function.MaxRecvMessageSize(maxRecv),
+		function.WithMetricsServer(metrics),
+		function.WithMetricsServerOpts(grpcprometheus.WithServerHandlingTimeHistogram()),
 	)
 }

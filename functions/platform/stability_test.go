@@ -6,7 +6,7 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 
-	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 )
 

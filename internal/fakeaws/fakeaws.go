@@ -31,13 +31,29 @@ var idPrefixes = map[string]string{
 func Observe(desired map[resource.Name]*resource.DesiredComposed, region string) map[resource.Name]resource.ObservedComposed {
 	out := make(map[resource.Name]resource.ObservedComposed, len(desired))
 	for name, d := range desired {
-		oc := resource.ObservedComposed{Resource: ObserveOne(string(name), d.Resource, region)}
-		if d.Resource.GetKind() == "ClusterAuth" {
-			oc.ConnectionDetails = resource.ConnectionDetails{"kubeconfig": []byte("apiVersion: v1\nkind: Config\n# fake kubeconfig of " + string(name) + "\n")}
-		}
-		out[name] = oc
+		o := ObserveOne(string(name), d.Resource, region)
+		out[name] = resource.ObservedComposed{Resource: o, ConnectionDetails: ConnectionDetails(string(name), o)}
 	}
 	return out
+}
+
+// ConnectionDetails returns what the provider publishes in the connection
+// secret of an observed resource: the kubeconfig of an EKS ClusterAuth, the
+// endpoints of an RDS cluster (whose password AWS keeps in Secrets Manager).
+func ConnectionDetails(key string, observed *composed.Unstructured) resource.ConnectionDetails {
+	switch observed.GroupVersionKind().Group + "/" + observed.GetKind() {
+	case "eks.aws.upbound.io/ClusterAuth":
+		return resource.ConnectionDetails{"kubeconfig": []byte("apiVersion: v1\nkind: Config\n# fake kubeconfig of " + key + "\n")}
+	case "rds.aws.upbound.io/Cluster":
+		d := resource.ConnectionDetails{"port": []byte("5432")}
+		for k, path := range map[string]string{"endpoint": "status.atProvider.endpoint", "reader_endpoint": "status.atProvider.readerEndpoint", "username": "spec.forProvider.masterUsername"} {
+			if v, err := observed.GetString(path); err == nil {
+				d[k] = []byte(v)
+			}
+		}
+		return d
+	}
+	return nil
 }
 
 // ObserveOne returns the observed form of one desired resource.
@@ -105,12 +121,12 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		atProvider["identity"] = []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(h[:32])}}}}
 		atProvider["certificateAuthority"] = []any{map[string]any{"data": "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0K"}}
 	case "elbv2.aws.upbound.io/LBTargetGroup":
-		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + o.GetName() + "/" + h[:16]
+		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + awsName(o) + "/" + h[:16]
 		atProvider["arn"] = arn
 	case "elbv2.aws.upbound.io/LB":
-		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/app/" + o.GetName() + "/" + h[:16]
+		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/app/" + awsName(o) + "/" + h[:16]
 		atProvider["arn"] = arn
-		atProvider["dnsName"] = o.GetName() + "-" + h[:10] + "." + region + ".elb.amazonaws.com"
+		atProvider["dnsName"] = awsName(o) + "-" + h[:10] + "." + region + ".elb.amazonaws.com"
 	}
 	if o.GroupVersionKind().Group == "rds.aws.upbound.io" {
 		host := o.GetAnnotations()["crossplane.io/external-name"] + "." + h[:12] + "." + region + ".rds.amazonaws.com"
@@ -134,4 +150,14 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		},
 	}
 	return o
+}
+
+// awsName is the name AWS knows a resource by: spec.forProvider.name when
+// set, else the external name. Never the Kubernetes name, which Crossplane
+// generates per cluster.
+func awsName(o *composed.Unstructured) string {
+	if n, err := o.GetString("spec.forProvider.name"); err == nil && n != "" {
+		return n
+	}
+	return o.GetAnnotations()["crossplane.io/external-name"]
 }

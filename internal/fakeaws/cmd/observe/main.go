@@ -19,7 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/paynext/platform/functions/platform/internal/fakeaws"
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 func main() {
