@@ -52,11 +52,17 @@ validate: ## Render every example and held-out claim, validate all output agains
 unit: ## Vet and run the Go tests (unit, golden, determinism, bad input).
 	@echo "unit: go vet ./..."
 	@go vet ./...
+	@go vet -tags e2e ./e2e/...
 	@echo "unit: go test ./..."
 	@go test -count=1 ./...
 
+.PHONY: e2e
+e2e: ## End-to-end: claims through real etcd, kube-apiserver, kube-controller-manager and Crossplane v2.4.0 with a fake provider, on 127.0.0.1 (E2E_FLAGS="-run TestDrift" to pick).
+	@hack/e2e.sh $(E2E_FLAGS)
+	@echo "make e2e: every scenario passed against a real control plane; report in _output/e2e/run/report.txt"
+
 .PHONY: test
-test: unit check-generated build validate package ## Everything CI runs: unit tests, generated-file drift, static build, render + schema validation, package build.
+test: unit check-generated build validate package e2e ## Everything CI runs: unit tests, generated-file drift, static build, render + schema validation, package build, end-to-end suite.
 	@echo "make test: all checks passed"
 
 .PHONY: bench

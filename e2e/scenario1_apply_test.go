@@ -1,0 +1,159 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/paynext/platform/internal/fakeaws"
+)
+
+// TestApplyExampleClaimsComposeTheRenderedPlatform applies the dev, staging
+// and prod example claims together and expects, for each, exactly the
+// composed resources `make render-converged` shows, with the same spec
+// (second-phase resources included, once their inputs are observed), the
+// claim and XR Ready, the status outputs and the claim's connection secret.
+func TestApplyExampleClaimsComposeTheRenderedPlatform(t *testing.T) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, name := range []string{"dev", "staging", "prod"} {
+		c := claim(t, name)
+		applied := time.Now()
+		if err := env.c.Create(ctx, c); err != nil {
+			t.Fatalf("cannot apply the %s claim: %v", name, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.Run(name, func(t *testing.T) { expectRenderedPlatform(ctx, t, name, c, applied) })
+		}()
+	}
+	wg.Wait()
+}
+
+func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *unstructured.Unstructured, applied time.Time) {
+	want := env.rendered[name]
+	var xr *unstructured.Unstructured
+	eventually(t, time.Minute, "the claim's XR exists", func() error {
+		live := c.DeepCopy()
+		if err := env.c.Get(ctx, client.ObjectKeyFromObject(c), live); err != nil {
+			return err
+		}
+		var err error
+		xr, err = xrOf(ctx, live)
+		return err
+	})
+	env.record(fmt.Sprintf("%s: claim applied → XR created", name), time.Since(applied))
+
+	var firstPhase time.Duration
+	eventually(t, 10*time.Minute, "every rendered resource exists with the rendered spec", func() error {
+		live, err := composedOf(ctx, xr.GetName())
+		if err != nil {
+			return err
+		}
+		if firstPhase == 0 && len(live) > 0 {
+			firstPhase = time.Since(applied)
+		}
+		return compareComposed(want.resources, live)
+	})
+	env.record(fmt.Sprintf("%s: claim applied → first composed resource", name), firstPhase)
+	env.record(fmt.Sprintf("%s: claim applied → all %d resources present as rendered", name, len(want.resources)), time.Since(applied))
+
+	if err := waitConditions(ctx, env.c, c, 5*time.Minute, "Ready", "Synced"); err != nil {
+		t.Fatalf("the claim did not become Ready: %v", err)
+	}
+	env.record(fmt.Sprintf("%s: claim applied → claim Ready", name), time.Since(applied))
+	if err := waitConditions(ctx, env.c, xr, time.Minute, "Ready", "Synced"); err != nil {
+		t.Errorf("the XR is not Ready with its claim: %v", err)
+	}
+
+	// Status outputs: the claim shows what the rendered XR reports.
+	live := liveClaim(ctx, t, name)
+	wantStatus := statusOutputs(want.xr)
+	if diff := cmp.Diff(wantStatus, project(live.Object["status"], wantStatus)); diff != "" {
+		t.Errorf("the claim's status outputs differ from the rendered XR's (-want +got):\n%s", diff)
+	}
+
+	// The connection secret: the database endpoints and the kubeconfig the
+	// fake provider published for the ClusterAuth.
+	secret := &corev1.Secret{}
+	eventually(t, 2*time.Minute, "the claim's connection secret exists", func() error {
+		return env.c.Get(ctx, client.ObjectKey{Namespace: claimNamespace, Name: c.GetName() + "-connection"}, secret)
+	})
+	endpoint, _, _ := unstructured.NestedString(want.xr.Object, "status", "database", "endpoint")
+	if got := string(secret.Data["endpoint"]); got != endpoint {
+		t.Errorf("connection secret endpoint: want the rendered database endpoint %q, got %q", endpoint, got)
+	}
+	for key, r := range want.resources {
+		if r.GetKind() != "ClusterAuth" {
+			continue
+		}
+		wantKubeconfig := string(fakeaws.ConnectionDetails(key, fakeaws.ObserveOne(key, asComposed(r), ""))["kubeconfig"])
+		if got := string(secret.Data["kubeconfig"]); got != wantKubeconfig {
+			t.Errorf("connection secret kubeconfig: want the one the ClusterAuth published %q, got %q", wantKubeconfig, got)
+		}
+	}
+}
+
+// statusOutputs are the XR's status fields other than its conditions.
+func statusOutputs(xr *unstructured.Unstructured) map[string]any {
+	s, _, _ := unstructured.NestedMap(xr.Object, "status")
+	delete(s, "conditions")
+	return s
+}
+
+// compareComposed is nil when live holds exactly the wanted resources,
+// each with the wanted spec.
+func compareComposed(want, live map[string]*unstructured.Unstructured) error {
+	var missing, extra, differ []string
+	for key, w := range want {
+		l, ok := live[key]
+		if !ok {
+			missing = append(missing, key)
+			continue
+		}
+		if l.GetKind() != w.GetKind() {
+			differ = append(differ, fmt.Sprintf("%s: kind %s, want %s", key, l.GetKind(), w.GetKind()))
+			continue
+		}
+		if d := specDiff(w, l); d != "" {
+			differ = append(differ, fmt.Sprintf("%s (%s) (-rendered +live):\n%s", key, w.GetKind(), d))
+		}
+	}
+	for key := range live {
+		if _, ok := want[key]; !ok {
+			extra = append(extra, key)
+		}
+	}
+	if len(missing)+len(extra)+len(differ) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	sort.Strings(differ)
+	if len(differ) > 3 {
+		differ = append(differ[:3], fmt.Sprintf("... and %d more", len(differ)-3))
+	}
+	return errors.Errorf("%d of %d present; missing %v; not rendered %v; spec differs: %s",
+		len(want)-len(missing), len(want), abbreviate(missing), extra, strings.Join(differ, "\n"))
+}
+
+func abbreviate(s []string) []string {
+	if len(s) > 8 {
+		return append(s[:8:8], fmt.Sprintf("... %d more", len(s)-8))
+	}
+	return s
+}

@@ -1,0 +1,118 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/paynext/platform/e2e/fakeprovider"
+)
+
+// dataKinds hold card data or protect it: a prod delete must never delete
+// them in AWS.
+var dataKinds = []string{
+	"kms.aws.upbound.io/Key",
+	"rds.aws.upbound.io/Cluster",
+	"s3.aws.upbound.io/Bucket",
+	"efs.aws.upbound.io/FileSystem",
+	"backup.aws.upbound.io/Vault",
+	"secretsmanager.aws.upbound.io/Secret",
+}
+
+// TestDeletingTheDevClaimRemovesEverything deletes the dev claim and expects
+// every composed resource gone from the API server and deleted in AWS.
+func TestDeletingTheDevClaimRemovesEverything(t *testing.T) {
+	ctx := context.Background()
+	_, live, ops := deleteClaim(ctx, t, "dev")
+	deleted := map[string]bool{}
+	for _, e := range ops {
+		if e.Operation == fakeprovider.Delete {
+			deleted[e.UID] = true
+		}
+	}
+	for key, r := range live {
+		if !deleted[string(r.GetUID())] {
+			t.Errorf("%s (%s) left the API server without its external resource being deleted", key, r.GetKind())
+		}
+	}
+}
+
+// TestDeletingTheProdClaimKeepsDataStoresAndKeys deletes the prod claim and
+// expects no external delete of any data store or key: prod orphans them.
+func TestDeletingTheProdClaimKeepsDataStoresAndKeys(t *testing.T) {
+	ctx := context.Background()
+	_, live, ops := deleteClaim(ctx, t, "prod")
+	present := map[string]int{}
+	for _, r := range live {
+		present[r.GroupVersionKind().Group+"/"+r.GetKind()]++
+	}
+	for _, k := range dataKinds {
+		if present[k] == 0 {
+			t.Errorf("prod composed no %s: the test would prove nothing about it", k)
+		}
+	}
+	deletes := 0
+	for _, e := range ops {
+		if e.Operation != fakeprovider.Delete {
+			continue
+		}
+		deletes++
+		for _, k := range dataKinds {
+			if e.Kind == k {
+				t.Errorf("deleting the prod claim deleted a data store or key in AWS: %s", e)
+			}
+		}
+	}
+	// Stateless resources do go: an orphan-everything prod would pass the
+	// check above and still be wrong.
+	if deletes == 0 {
+		t.Errorf("deleting the prod claim deleted nothing in AWS; stateless resources should go")
+	}
+	t.Logf("prod delete: %d external deletes, none of the %d data stores and keys", deletes, sum(present, dataKinds))
+}
+
+func sum(m map[string]int, keys []string) int {
+	n := 0
+	for _, k := range keys {
+		n += m[k]
+	}
+	return n
+}
+
+// deleteClaim deletes a Ready example claim and waits until the claim, its XR
+// and every composed resource are gone. It returns what was composed and the
+// fake provider's operations meanwhile.
+func deleteClaim(ctx context.Context, t *testing.T, name string) (*unstructured.Unstructured, map[string]*unstructured.Unstructured, []fakeprovider.Event) {
+	t.Helper()
+	c, xr, live := readyPlatform(ctx, t, name)
+	mark := env.journal.Len()
+	if err := env.c.Delete(ctx, c); err != nil {
+		t.Fatalf("cannot delete the %s claim: %v", name, err)
+	}
+	// The garbage collector cascades from the XR to composed resources; it
+	// learns new CRDs on a 30 s discovery refresh, hence the margin.
+	took := eventually(t, 5*time.Minute, "the "+name+" platform is gone", func() error {
+		left, err := composedOf(ctx, xr.GetName())
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			return fmt.Errorf("%d composed resources remain", len(left))
+		}
+		if err := env.c.Get(ctx, clientKey(xr), xr.DeepCopy()); err == nil {
+			return fmt.Errorf("the XR remains")
+		}
+		if err := env.c.Get(ctx, clientKey(c), c.DeepCopy()); err == nil {
+			return fmt.Errorf("the claim remains")
+		}
+		return nil
+	})
+	env.record(fmt.Sprintf("%s: claim deleted → all %d resources gone", name, len(live)), took)
+	claimName := c.GetNamespace() + "/" + c.GetName()
+	return c, live, env.journal.Since(mark, func(e fakeprovider.Event) bool { return e.Claim == claimName })
+}

@@ -1,0 +1,294 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/yaml"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/paynext/platform/e2e/controlplane"
+	"github.com/paynext/platform/e2e/fakeprovider"
+)
+
+const (
+	functionName      = "function-paynext-platform"
+	configurationName = "configuration-paynext-platform"
+	claimNamespace    = "payments"
+	claimCRD          = "paynextplatforms.platform.paynext.io"
+	// functionTLSSecret holds the function's serving certificate, as the
+	// Deployment runtime's secret of that name would.
+	functionTLSSecret = functionName + "-tls-server"
+)
+
+// setUp starts the control plane, Crossplane, the fake provider and the
+// function, and installs the platform's packages. It returns the environment
+// even on error, so whatever started is stopped.
+func setUp(ctx context.Context) (*environment, error) {
+	dir := os.Getenv("E2E_WORK_DIR")
+	if err := controlplane.CleanDir(dir); err != nil {
+		return nil, err
+	}
+	procs, err := controlplane.NewProcesses(controlplane.LogDir(dir))
+	if err != nil {
+		return nil, err
+	}
+	e := &environment{dir: dir, procs: procs, journal: &fakeprovider.Journal{}}
+	bins := os.Getenv("E2E_BIN_DIR")
+
+	e.rendered, err = loadRendered(os.Getenv("E2E_RENDERED"))
+	if err != nil {
+		return e, err
+	}
+
+	step := time.Now()
+	fmt.Println("e2e: starting etcd, kube-apiserver and kube-controller-manager on 127.0.0.1")
+	if e.kube, err = controlplane.StartKubernetes(ctx, procs, bins, filepath.Join(dir, "kubernetes")); err != nil {
+		return e, err
+	}
+	e.record("control plane up (etcd, kube-apiserver ready)", time.Since(step))
+
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = extv1.AddToScheme(scheme)
+	if e.c, err = client.New(e.kube.Config, client.Options{Scheme: scheme}); err != nil {
+		return e, errors.Wrap(err, "cannot build a client")
+	}
+
+	step = time.Now()
+	kinds, err := installCRDs(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS"))
+	if err != nil {
+		return e, err
+	}
+	e.kinds = kinds
+	e.record(fmt.Sprintf("provider-aws CRDs of the %d composed kinds established", len(kinds)), time.Since(step))
+
+	step = time.Now()
+	fmt.Println("e2e: starting Crossplane core (init, then start with the External package runtime)")
+	if e.crossplane, err = controlplane.StartCrossplane(ctx, procs, e.kube, e.c, bins, os.Getenv("E2E_CROSSPLANE_CRDS"), dir); err != nil {
+		return e, err
+	}
+	e.record("Crossplane up (core init and start)", time.Since(step))
+
+	if err := startFakeProvider(ctx, e, scheme, kinds); err != nil {
+		return e, err
+	}
+
+	step = time.Now()
+	if e.function, err = controlplane.StartFunction(procs, e.crossplane, os.Getenv("E2E_FUNCTION"), dir); err != nil {
+		return e, err
+	}
+	if err := installPackages(ctx, e); err != nil {
+		return e, err
+	}
+	e.record("packages installed (Function, Configuration, XRD offered)", time.Since(step))
+
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: claimNamespace}}
+	return e, errors.Wrap(e.c.Create(ctx, ns), "cannot create the claims' namespace")
+}
+
+// installCRDs creates every CRD in dir and returns the kinds, once all are
+// established.
+func installCRDs(ctx context.Context, c client.Client, dir string) ([]schema.GroupVersionKind, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		return nil, errors.Errorf("no provider CRDs in %q (E2E_PROVIDER_CRDS)", dir)
+	}
+	var kinds []schema.GroupVersionKind
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot read %s", f)
+		}
+		crd := &extv1.CustomResourceDefinition{}
+		if err := yaml.Unmarshal(data, crd); err != nil {
+			return nil, errors.Wrapf(err, "cannot parse %s", f)
+		}
+		if err := c.Create(ctx, crd); err != nil {
+			return nil, errors.Wrapf(err, "cannot create CRD %s", crd.GetName())
+		}
+		for _, v := range crd.Spec.Versions {
+			if v.Storage {
+				kinds = append(kinds, schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind})
+			}
+		}
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		name = name[:len(name)-len(".yaml")]
+		// Files are named group_plural.yaml, as in the provider package.
+		if err := waitEstablished(ctx, c, crdName(name)); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
+	return kinds, nil
+}
+
+func crdName(file string) string {
+	for i := range file {
+		if file[i] == '_' {
+			return file[i+1:] + "." + file[:i]
+		}
+	}
+	return file
+}
+
+func waitEstablished(ctx context.Context, c client.Client, name string) error {
+	return controlplane.WaitFor("CRD "+name+" established", nil, 2*time.Minute, func() error {
+		crd := &extv1.CustomResourceDefinition{}
+		if err := c.Get(ctx, client.ObjectKey{Name: name}, crd); err != nil {
+			return err
+		}
+		for _, cond := range crd.Status.Conditions {
+			if cond.Type == extv1.Established && cond.Status == extv1.ConditionTrue {
+				return nil
+			}
+		}
+		return errors.New("not established")
+	})
+}
+
+// startFakeProvider runs the fake provider's controllers in this process,
+// logging to logs/fake-provider.log.
+func startFakeProvider(ctx context.Context, e *environment, scheme *runtime.Scheme, kinds []schema.GroupVersionKind) error {
+	f, err := os.Create(e.procs.LogPath("fake-provider"))
+	if err != nil {
+		return errors.Wrap(err, "cannot create the fake provider's log")
+	}
+	log := zap.New(zap.WriteTo(f), zap.UseDevMode(false))
+	ctrl.SetLogger(log)
+	mgr, err := ctrl.NewManager(e.kube.Config, ctrl.Options{
+		Scheme:                 scheme,
+		Logger:                 log,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return errors.Wrap(err, "cannot create the fake provider's manager")
+	}
+	if err := fakeprovider.Setup(mgr, kinds, e.journal); err != nil {
+		return err
+	}
+	go func() {
+		if err := mgr.Start(ctx); err != nil {
+			fmt.Fprintf(f, "fake provider stopped: %v\n", err)
+		}
+	}()
+	return nil
+}
+
+// installPackages pushes the function and configuration packages to an
+// in-process registry and installs them as real Function and Configuration
+// packages. With the External runtime nothing runs the function or reports
+// where it listens, so the suite plays that part: the function runs as a
+// process and its active FunctionRevision gets its endpoint and health.
+func installPackages(ctx context.Context, e *environment) error {
+	var err error
+	if e.registry, err = controlplane.StartRegistry(); err != nil {
+		return err
+	}
+	pkgs := os.Getenv("E2E_PACKAGES")
+	fnRef, err := e.registry.Push(filepath.Join(pkgs, functionName+".xpkg"), "paynext/"+functionName, "v0.1.0")
+	if err != nil {
+		return err
+	}
+	cfgRef, err := e.registry.Push(filepath.Join(pkgs, configurationName+".xpkg"), "paynext/"+configurationName, "v0.1.0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("e2e: pushed %s and %s\n", fnRef, cfgRef)
+
+	if err := createFunctionTLSSecret(ctx, e); err != nil {
+		return err
+	}
+	fn := object("pkg.crossplane.io/v1", "Function", "", functionName)
+	fn.Object["spec"] = map[string]any{"package": fnRef}
+	if err := e.c.Create(ctx, fn); err != nil {
+		return errors.Wrap(err, "cannot create the Function")
+	}
+	go runFunctionRuntime(ctx, e)
+
+	cfg := object("pkg.crossplane.io/v1", "Configuration", "", configurationName)
+	// The provider packages it depends on cannot be pulled here; their CRDs
+	// are installed directly and the fake provider plays their part.
+	cfg.Object["spec"] = map[string]any{"package": cfgRef, "skipDependencyResolution": true}
+	if err := e.c.Create(ctx, cfg); err != nil {
+		return errors.Wrap(err, "cannot create the Configuration")
+	}
+	for _, pkg := range []*unstructured.Unstructured{fn, cfg} {
+		if err := waitConditions(ctx, e.c, pkg, 3*time.Minute, "Installed", "Healthy"); err != nil {
+			return err
+		}
+	}
+	xrd := object("apiextensions.crossplane.io/v1", "CompositeResourceDefinition", "", "xpaynextplatforms.platform.paynext.io")
+	if err := waitConditions(ctx, e.c, xrd, 2*time.Minute, "Established", "Offered"); err != nil {
+		return err
+	}
+	return waitEstablished(ctx, e.c, claimCRD)
+}
+
+func createFunctionTLSSecret(ctx context.Context, e *environment) error {
+	data := map[string][]byte{}
+	for _, k := range []string{"tls.crt", "tls.key", "ca.crt"} {
+		b, err := os.ReadFile(filepath.Join(e.function.TLSDir, k))
+		if err != nil {
+			return errors.Wrap(err, "cannot read the function's certificate")
+		}
+		data[k] = b
+	}
+	s := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: functionTLSSecret, Namespace: controlplane.CrossplaneNamespace},
+		Data:       data,
+	}
+	return errors.Wrap(e.c.Create(ctx, s), "cannot create the function's TLS secret")
+}
+
+// runFunctionRuntime keeps the active FunctionRevision pointing at the
+// function process, as the Deployment runtime would, until ctx ends.
+func runFunctionRuntime(ctx context.Context, e *environment) {
+	for ctx.Err() == nil {
+		list := &unstructured.UnstructuredList{}
+		list.SetAPIVersion("pkg.crossplane.io/v1")
+		list.SetKind("FunctionRevisionList")
+		if err := e.c.List(ctx, list, client.MatchingLabels{"pkg.crossplane.io/package": functionName}); err == nil {
+			for i := range list.Items {
+				rev := &list.Items[i]
+				if state, _, _ := unstructured.NestedString(rev.Object, "spec", "desiredState"); state != "Active" {
+					continue
+				}
+				endpoint, _, _ := unstructured.NestedString(rev.Object, "status", "endpoint")
+				secret, _, _ := unstructured.NestedString(rev.Object, "status", "tlsServerSecretName")
+				if endpoint == e.function.Endpoint && secret == functionTLSSecret && hasCondition(rev, "RuntimeHealthy", "True") {
+					continue
+				}
+				_ = unstructured.SetNestedField(rev.Object, e.function.Endpoint, "status", "endpoint")
+				_ = unstructured.SetNestedField(rev.Object, functionTLSSecret, "status", "tlsServerSecretName")
+				setCondition(rev, "RuntimeHealthy", "True", "HealthyPackageRevision")
+				_ = e.c.Status().Update(ctx, rev)
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
