@@ -14,10 +14,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
-	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 // spec returns the spec map of an XR for in-place edits.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 
-	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 // immutable are the fields of stateful kinds that AWS can change only by
