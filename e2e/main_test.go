@@ -108,12 +108,16 @@ func (e *environment) report() {
 	}
 	b.WriteString(functionMetrics(e.function.MetricsURL, e.crossplane.MetricsURL))
 	fmt.Print(b.String())
-	_ = os.WriteFile(filepath.Join(e.dir, "report.txt"), []byte(b.String()), 0o644)
+	if err := os.WriteFile(filepath.Join(e.dir, "report.txt"), []byte(b.String()), 0o644); err != nil {
+		fmt.Printf("e2e: cannot keep the report: %v\n", err)
+	}
 	var j strings.Builder
 	for _, ev := range e.journal.Since(0, nil) {
 		fmt.Fprintf(&j, "%s %s\n", ev.At.Format("15:04:05.000"), ev)
 	}
-	_ = os.WriteFile(filepath.Join(e.dir, "external-operations.log"), []byte(j.String()), 0o644)
+	if err := os.WriteFile(filepath.Join(e.dir, "external-operations.log"), []byte(j.String()), 0o644); err != nil {
+		fmt.Printf("e2e: cannot keep the external operations: %v\n", err)
+	}
 }
 
 func (e *environment) tearDown() {

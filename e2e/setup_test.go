@@ -67,8 +67,12 @@ func setUp(ctx context.Context) (*environment, error) {
 	e.record("control plane up (etcd, kube-apiserver ready)", time.Since(step))
 
 	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = extv1.AddToScheme(scheme)
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return e, errors.Wrap(err, "cannot register Kubernetes types")
+	}
+	if err := extv1.AddToScheme(scheme); err != nil {
+		return e, errors.Wrap(err, "cannot register CRD types")
+	}
 	if e.c, err = client.New(e.kube.Config, client.Options{Scheme: scheme}); err != nil {
 		return e, errors.Wrap(err, "cannot build a client")
 	}
@@ -113,6 +117,7 @@ func installCRDs(ctx context.Context, c client.Client, dir string) ([]schema.Gro
 		return nil, errors.Errorf("no provider CRDs in %q (E2E_PROVIDER_CRDS)", dir)
 	}
 	var kinds []schema.GroupVersionKind
+	var names []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -125,31 +130,20 @@ func installCRDs(ctx context.Context, c client.Client, dir string) ([]schema.Gro
 		if err := c.Create(ctx, crd); err != nil {
 			return nil, errors.Wrapf(err, "cannot create CRD %s", crd.GetName())
 		}
+		names = append(names, crd.GetName())
 		for _, v := range crd.Spec.Versions {
 			if v.Storage {
 				kinds = append(kinds, schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind})
 			}
 		}
 	}
-	for _, f := range files {
-		name := filepath.Base(f)
-		name = name[:len(name)-len(".yaml")]
-		// Files are named group_plural.yaml, as in the provider package.
-		if err := waitEstablished(ctx, c, crdName(name)); err != nil {
+	for _, name := range names {
+		if err := waitEstablished(ctx, c, name); err != nil {
 			return nil, err
 		}
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
 	return kinds, nil
-}
-
-func crdName(file string) string {
-	for i := range file {
-		if file[i] == '_' {
-			return file[i+1:] + "." + file[:i]
-		}
-	}
-	return file
 }
 
 func waitEstablished(ctx context.Context, c client.Client, name string) error {
@@ -263,32 +257,54 @@ func createFunctionTLSSecret(ctx context.Context, e *environment) error {
 }
 
 // runFunctionRuntime keeps the active FunctionRevision pointing at the
-// function process, as the Deployment runtime would, until ctx ends.
+// function process, as the Deployment runtime would, until ctx ends. Errors
+// (an update conflict with Crossplane's own status write, most often) are
+// retried a second later and logged to logs/function-runtime.log.
 func runFunctionRuntime(ctx context.Context, e *environment) {
+	log, err := os.Create(e.procs.LogPath("function-runtime"))
+	if err != nil {
+		fmt.Printf("e2e: cannot create the function runtime's log: %v\n", err)
+		return
+	}
+	defer log.Close() //nolint:errcheck // Best effort at shutdown.
 	for ctx.Err() == nil {
-		list := &unstructured.UnstructuredList{}
-		list.SetAPIVersion("pkg.crossplane.io/v1")
-		list.SetKind("FunctionRevisionList")
-		if err := e.c.List(ctx, list, client.MatchingLabels{"pkg.crossplane.io/package": functionName}); err == nil {
-			for i := range list.Items {
-				rev := &list.Items[i]
-				if state, _, _ := unstructured.NestedString(rev.Object, "spec", "desiredState"); state != "Active" {
-					continue
-				}
-				endpoint, _, _ := unstructured.NestedString(rev.Object, "status", "endpoint")
-				secret, _, _ := unstructured.NestedString(rev.Object, "status", "tlsServerSecretName")
-				if endpoint == e.function.Endpoint && secret == functionTLSSecret && hasCondition(rev, "RuntimeHealthy", "True") {
-					continue
-				}
-				_ = unstructured.SetNestedField(rev.Object, e.function.Endpoint, "status", "endpoint")
-				_ = unstructured.SetNestedField(rev.Object, functionTLSSecret, "status", "tlsServerSecretName")
-				setCondition(rev, "RuntimeHealthy", "True", "HealthyPackageRevision")
-				_ = e.c.Status().Update(ctx, rev)
-			}
+		if err := syncFunctionRevisions(ctx, e); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(log, "%s %v\n", time.Now().Format(time.RFC3339), err)
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+func syncFunctionRevisions(ctx context.Context, e *environment) error {
+	list := &unstructured.UnstructuredList{}
+	list.SetAPIVersion("pkg.crossplane.io/v1")
+	list.SetKind("FunctionRevisionList")
+	if err := e.c.List(ctx, list, client.MatchingLabels{"pkg.crossplane.io/package": functionName}); err != nil {
+		return errors.Wrap(err, "cannot list FunctionRevisions")
+	}
+	for i := range list.Items {
+		rev := &list.Items[i]
+		if state, _, _ := unstructured.NestedString(rev.Object, "spec", "desiredState"); state != "Active" {
+			continue
+		}
+		endpoint, _, _ := unstructured.NestedString(rev.Object, "status", "endpoint")
+		secret, _, _ := unstructured.NestedString(rev.Object, "status", "tlsServerSecretName")
+		if endpoint == e.function.Endpoint && secret == functionTLSSecret && hasCondition(rev, "RuntimeHealthy", "True") {
+			continue
+		}
+		if err := unstructured.SetNestedField(rev.Object, e.function.Endpoint, "status", "endpoint"); err != nil {
+			return errors.Wrapf(err, "cannot set the endpoint of %s", rev.GetName())
+		}
+		if err := unstructured.SetNestedField(rev.Object, functionTLSSecret, "status", "tlsServerSecretName"); err != nil {
+			return errors.Wrapf(err, "cannot set the TLS secret of %s", rev.GetName())
+		}
+		setCondition(rev, "RuntimeHealthy", "True", "HealthyPackageRevision")
+		if err := e.c.Status().Update(ctx, rev); err != nil {
+			return errors.Wrapf(err, "cannot update the status of %s", rev.GetName())
+		}
+	}
+	return nil
 }

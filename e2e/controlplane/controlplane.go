@@ -124,7 +124,7 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 		"--concurrent-gc-syncs=50"); err != nil {
 		return nil, err
 	}
-	return &Kubernetes{Kubeconfig: kubeconfig, Config: cfg, Host: host}, ctx.Err()
+	return &Kubernetes{Kubeconfig: kubeconfig, Config: cfg, Host: host}, nil
 }
 
 // httpOK checks that GET url answers 200.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -127,14 +126,14 @@ func StartFunction(ps *Processes, xp *Crossplane, bin, dir string) (*Function, e
 	if err != nil {
 		return nil, err
 	}
-	port, metricsPort := ports[0], ports[1]
+	metricsAddress := fmt.Sprintf("127.0.0.1:%d", ports[1])
 	f := &Function{
-		Endpoint:   fmt.Sprintf("127.0.0.1:%d", port),
-		MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort),
+		Endpoint:   fmt.Sprintf("127.0.0.1:%d", ports[0]),
+		MetricsURL: "http://" + metricsAddress + "/metrics",
 		TLSDir:     tlsDir,
 	}
 	p, err := ps.Start("function", nil, bin, "--tls-certs-dir="+tlsDir,
-		"--address="+f.Endpoint, "--metrics-address="+strings.TrimPrefix(f.MetricsURL[:strings.LastIndex(f.MetricsURL, "/")], "http://"))
+		"--address="+f.Endpoint, "--metrics-address="+metricsAddress)
 	if err != nil {
 		return nil, err
 	}
