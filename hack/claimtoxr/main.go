@@ -1,11 +1,14 @@
 // Command claimtoxr prints the XPayNextPlatform that Crossplane makes of a
 // PayNextPlatform claim, for `crossplane render` (which takes an XR). An XR
-// is printed unchanged.
+// is printed unchanged. It first validates the input against the XRD as the
+// API server would (unknown fields, types, patterns, CEL rules) and exits 1
+// naming every field that is wrong.
 //
-//	go run ./hack/claimtoxr examples/claims/prod.yaml
+//	go run ./hack/claimtoxr [-xrd apis/platform/definition.yaml] examples/claims/prod.yaml
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -13,14 +16,22 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/apis/platform/xrdcheck"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: claimtoxr CLAIM_OR_XR_FILE")
+	xrd := flag.String("xrd", "apis/platform/definition.yaml", "the XRD to validate the input against")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: claimtoxr [-xrd FILE] CLAIM_OR_XR_FILE")
 		os.Exit(2)
 	}
-	out, err := convert(os.Args[1])
+	v, err := xrdcheck.Load(*xrd)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "claimtoxr:", err)
+		os.Exit(2)
+	}
+	out, err := convert(flag.Arg(0), v)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "claimtoxr:", err)
 		os.Exit(1)
@@ -28,7 +39,7 @@ func main() {
 	fmt.Print(string(out))
 }
 
-func convert(path string) ([]byte, error) {
+func convert(path string, v *xrdcheck.Validator) ([]byte, error) {
 	b, err := os.ReadFile(path) //nolint:gosec // a path we are given on purpose
 	if err != nil {
 		return nil, err
@@ -36,6 +47,13 @@ func convert(path string) ([]byte, error) {
 	var u unstructured.Unstructured
 	if err := yaml.Unmarshal(b, &u.Object); err != nil {
 		return nil, fmt.Errorf("cannot parse %s: %w", path, err)
+	}
+	if errs := v.Validate(u.Object); len(errs) > 0 {
+		msg := fmt.Sprintf("%s is not a valid %s (the API server would refuse it):", path, u.GetKind())
+		for _, e := range errs {
+			msg += "\n  " + e.Error()
+		}
+		return nil, fmt.Errorf("%s", msg)
 	}
 	xr, err := ToXR(&u)
 	if err != nil {

@@ -1,77 +1,23 @@
 package v1alpha1_test
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
-	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"sigs.k8s.io/yaml"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
+	"github.com/paynext/platform/apis/platform/xrdcheck"
 )
 
-// xrdValidator validates objects as the API server does for the XRD's
-// composite and claim: OpenAPI schema (types, patterns, enums, limits), list
-// sets and CEL rules.
-type xrdValidator struct {
-	schema     *apiextensions.JSONSchemaProps
-	structural *structuralschema.Structural
-}
-
-func newXRDValidator(t *testing.T) xrdValidator {
+func newXRDValidator(t *testing.T) *xrdcheck.Validator {
 	t.Helper()
-	b, err := os.ReadFile("../definition.yaml")
+	v, err := xrdcheck.Load("../definition.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d struct {
-		Spec struct {
-			Versions []struct {
-				Schema struct {
-					OpenAPIV3Schema extv1.JSONSchemaProps `json:"openAPIV3Schema"`
-				} `json:"schema"`
-			} `json:"versions"`
-		} `json:"spec"`
-	}
-	if err := yaml.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	v1 := d.Spec.Versions[0].Schema.OpenAPIV3Schema
-	// The API server serves metadata itself; the structural schema needs it declared.
-	v1.Properties["metadata"] = extv1.JSONSchemaProps{Type: "object"}
-	v1.Properties["apiVersion"] = extv1.JSONSchemaProps{Type: "string"}
-	v1.Properties["kind"] = extv1.JSONSchemaProps{Type: "string"}
-	internal := &apiextensions.JSONSchemaProps{}
-	if err := extv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(&v1, internal, nil); err != nil {
-		t.Fatal(err)
-	}
-	s, err := structuralschema.NewStructural(internal)
-	if err != nil {
-		t.Fatalf("the XRD's schema is not structural: %v", err)
-	}
-	return xrdValidator{schema: internal, structural: s}
-}
-
-func (v xrdValidator) validate(t *testing.T, obj map[string]any) field.ErrorList {
-	t.Helper()
-	sv, _, err := validation.NewSchemaValidator(v.schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	errs := validation.ValidateCustomResource(nil, obj, sv)
-	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, v.structural, obj)...)
-	celErrs, _ := cel.NewValidator(v.structural, true, celconfig.PerCallLimit).
-		Validate(context.Background(), nil, v.structural, obj, nil, celconfig.RuntimeCELCostBudget)
-	return append(errs, celErrs...)
+	return v
 }
 
 func readExample(t *testing.T, env string) map[string]any {
@@ -90,7 +36,7 @@ func readExample(t *testing.T, env string) map[string]any {
 func TestXRDAcceptsTheExamples(t *testing.T) {
 	v := newXRDValidator(t)
 	for _, env := range []string{"dev", "staging", "prod"} {
-		if errs := v.validate(t, readExample(t, env)); len(errs) > 0 {
+		if errs := v.Validate(readExample(t, env)); len(errs) > 0 {
 			t.Errorf("the %s example claim must be valid, the XRD rejects it: %v", env, errs.ToAggregate())
 		}
 	}
@@ -112,7 +58,7 @@ func TestXRDRejectsBadInputNamingTheField(t *testing.T) {
 		t.Run(tc.Name, func(t *testing.T) {
 			claim := readExample(t, "prod")
 			tc.Apply(claim["spec"].(map[string]any))
-			errs := v.validate(t, claim)
+			errs := v.Validate(claim)
 			if len(errs) == 0 {
 				t.Fatalf("want the XRD to reject the claim naming %s; it accepted it", tc.FieldForXRD())
 			}

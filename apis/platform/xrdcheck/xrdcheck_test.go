@@ -1,0 +1,109 @@
+package xrdcheck
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+func load(t *testing.T) *Validator {
+	t.Helper()
+	v, err := Load("../definition.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func claim(t *testing.T, env string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("../../../examples/claims/" + env + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestExamplesAndTheirXRsAreValid(t *testing.T) {
+	v := load(t)
+	for _, env := range []string{"dev", "staging", "prod"} {
+		if errs := v.Validate(claim(t, env)); len(errs) > 0 {
+			t.Errorf("want the %s claim valid, got: %v", env, errs.ToAggregate())
+		}
+		b, err := os.ReadFile("../../../examples/xrs/" + env + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var xr map[string]any
+		if err := yaml.Unmarshal(b, &xr); err != nil {
+			t.Fatal(err)
+		}
+		if errs := v.Validate(xr); len(errs) > 0 {
+			t.Errorf("want the %s XR valid, got: %v", env, errs.ToAggregate())
+		}
+	}
+}
+
+// TestMistakesAreNamed: the mistakes a newcomer makes in YAML come back as
+// the field and what is wrong with it, not as a dropped value or a decode
+// error with no field.
+func TestMistakesAreNamed(t *testing.T) {
+	cases := map[string]struct {
+		edit func(spec map[string]any)
+		want []string
+	}{
+		"a typo in an optional field": {
+			edit: func(s map[string]any) { s["contacts"].(map[string]any)["operationEmail"] = "ops@example.com" },
+			want: []string{"spec.contacts.operationEmail", "unknown field"},
+		},
+		"an unquoted account id": {
+			edit: func(s map[string]any) { s["accountId"] = 123456789012 },
+			want: []string{"spec.accountId", "must be of type string"},
+		},
+		"an unquoted Kubernetes version": {
+			edit: func(s map[string]any) { s["kubernetes"] = map[string]any{"version": 1.33} },
+			want: []string{"spec.kubernetes.version", "must be of type string"},
+		},
+		"a Crossplane field with a wrong value": {
+			edit: func(s map[string]any) { s["compositeDeletePolicy"] = "Later" },
+			want: []string{"spec.compositeDeletePolicy", "Unsupported value"},
+		},
+	}
+	v := load(t)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := claim(t, "dev")
+			tc.edit(c["spec"].(map[string]any))
+			errs := v.Validate(c)
+			if len(errs) == 0 {
+				t.Fatalf("want an error naming %v; the claim was accepted", tc.want)
+			}
+			msg := errs.ToAggregate().Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("want the error to say %q, got: %s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestCrossplaneFieldsAreKnown: the fields Crossplane itself adds to claims
+// and XRs are not reported as unknown.
+func TestCrossplaneFieldsAreKnown(t *testing.T) {
+	c := claim(t, "prod")
+	s := c["spec"].(map[string]any)
+	s["compositionRef"] = map[string]any{"name": "xpaynextplatforms.platform.paynext.io"}
+	s["compositeDeletePolicy"] = "Foreground"
+	s["writeConnectionSecretToRef"] = map[string]any{"name": "prod-platform"}
+	s["resourceRef"] = map[string]any{"apiVersion": "platform.paynext.io/v1alpha1", "kind": "XPayNextPlatform", "name": "prod-x7k2p"}
+	if errs := load(t).Validate(c); len(errs) > 0 {
+		t.Errorf("want Crossplane's own claim fields accepted, got: %v", errs.ToAggregate())
+	}
+}
