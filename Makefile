@@ -12,7 +12,7 @@ CRD_OUT := _output/crd
 
 .PHONY: help
 help: ## Show the targets.
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 .PHONY: tools
 tools: ## Build the pinned Crossplane CLI and controller-gen into bin/.
@@ -44,8 +44,8 @@ render-converged: ## Render a claim or XR as it looks once every resource exists
 	@hack/render-converged.sh $(XR)
 
 .PHONY: validate
-validate: ## Render every example and held-out claim, validate all output against provider-aws v2.4.0 CRDs and our XRD.
-	@hack/validate.sh examples/claims/*.yaml $(HELD_OUT)
+validate: ## Render every example and held-out claim (or only XR=file), validate all output against provider-aws v2.4.0 CRDs and our XRD.
+	@hack/validate.sh $(if $(filter command line environment,$(origin XR)),$(XR),examples/claims/*.yaml $(HELD_OUT))
 	@echo "make validate: every rendered resource matches its schema"
 
 .PHONY: unit
