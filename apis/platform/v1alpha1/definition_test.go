@@ -110,8 +110,6 @@ func TestDefinitionPatternsMatchValidate(t *testing.T) {
 	cases := map[string]struct {
 		got, want string
 	}{
-		"region":                      {prop("region").Pattern, RegionPattern},
-		"drRegion":                    {prop("drRegion").Pattern, RegionPattern},
 		"accountId":                   {prop("accountId").Pattern, AccountIDPattern},
 		"network.availabilityZones[]": {prop("network", "availabilityZones", "[]").Pattern, ZonePattern},
 		"contacts.securityEmail":      {prop("contacts", "securityEmail").Pattern, EmailPattern},
@@ -140,5 +138,18 @@ func TestDefinitionPatternsMatchValidate(t *testing.T) {
 	}
 	if diff := cmp.Diff(LogRetentionDays, enum); diff != "" {
 		t.Errorf("spec.logging.retentionDays: the XRD's enum differs from LogRetentionDays (-validate +xrd):\n%s", diff)
+	}
+	for _, f := range []string{"region", "drRegion"} {
+		var regions []string
+		for _, e := range prop(f).Enum {
+			var v string
+			if err := yaml.Unmarshal(e.Raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			regions = append(regions, v)
+		}
+		if diff := cmp.Diff(SupportedRegions(), regions); diff != "" {
+			t.Errorf("spec.%s: the XRD's enum differs from SupportedRegions (-validate +xrd):\n%s", f, diff)
+		}
 	}
 }

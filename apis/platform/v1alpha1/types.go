@@ -32,6 +32,8 @@ type XPayNextPlatform struct {
 // the environment profile (see README "Spec fields").
 //
 // +kubebuilder:validation:XValidation:rule="self.drRegion != self.region",message="spec.drRegion must differ from spec.region",fieldPath=".drRegion",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="self.region.startsWith('us-gov-') == self.drRegion.startsWith('us-gov-')",message="spec.drRegion must be in the partition of spec.region: GovCloud regions copy only to GovCloud, commercial regions only to commercial ones",fieldPath=".drRegion",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="!self.region.startsWith('eu-') || self.drRegion.startsWith('eu-') || (has(self.compliance) && has(self.compliance.standards) && size(self.compliance.standards) > 0 && !self.compliance.standards.exists(s, s == 'gdpr'))",message="spec.drRegion must be an EU region when spec.region is one and gdpr is among spec.compliance.standards (the default): GDPR keeps the DR copies of personal data in the EU",fieldPath=".drRegion",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || !has(self.kubernetes) || !has(self.kubernetes.publicAccessCidrs) || size(self.kubernetes.publicAccessCidrs) == 0",message="spec.kubernetes.publicAccessCidrs is allowed in dev only: staging and prod endpoints are private",fieldPath=".kubernetes.publicAccessCidrs",reason="FieldValueForbidden"
@@ -41,15 +43,15 @@ type PlatformSpec struct {
 	// is production-like and private, prod is multi-AZ and deletion-protected.
 	Environment Environment `json:"environment"`
 
-	// Region is the AWS region of the platform, e.g. us-west-2.
-	// +kubebuilder:validation:MaxLength=32
-	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	// Region is the AWS region of the platform, e.g. us-west-2: a region of
+	// the aws or aws-us-gov partition (see SupportedRegions).
+	// +kubebuilder:validation:Enum=af-south-1;ap-east-1;ap-east-2;ap-northeast-1;ap-northeast-2;ap-northeast-3;ap-south-1;ap-south-2;ap-southeast-1;ap-southeast-2;ap-southeast-3;ap-southeast-4;ap-southeast-5;ap-southeast-6;ap-southeast-7;ca-central-1;ca-west-1;eu-central-1;eu-central-2;eu-north-1;eu-south-1;eu-south-2;eu-west-1;eu-west-2;eu-west-3;il-central-1;me-central-1;me-south-1;mx-central-1;sa-east-1;us-east-1;us-east-2;us-west-1;us-west-2;us-gov-east-1;us-gov-west-1
 	Region string `json:"region"`
 
 	// DRRegion is the disaster-recovery region replicas and backup copies go
-	// to. It must differ from region.
-	// +kubebuilder:validation:MaxLength=32
-	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+	// to. It must differ from region and be in its partition; with gdpr
+	// among the standards, an EU platform's DR region is in the EU too.
+	// +kubebuilder:validation:Enum=af-south-1;ap-east-1;ap-east-2;ap-northeast-1;ap-northeast-2;ap-northeast-3;ap-south-1;ap-south-2;ap-southeast-1;ap-southeast-2;ap-southeast-3;ap-southeast-4;ap-southeast-5;ap-southeast-6;ap-southeast-7;ca-central-1;ca-west-1;eu-central-1;eu-central-2;eu-north-1;eu-south-1;eu-south-2;eu-west-1;eu-west-2;eu-west-3;il-central-1;me-central-1;me-south-1;mx-central-1;sa-east-1;us-east-1;us-east-2;us-west-1;us-west-2;us-gov-east-1;us-gov-west-1
 	DRRegion string `json:"drRegion"`
 
 	// AccountID is the AWS account the provider credentials act in. Key and

@@ -14,7 +14,6 @@ import (
 // Patterns shared by the kubebuilder markers in types.go and Validate. A test
 // checks the generated XRD carries exactly these.
 const (
-	RegionPattern         = `^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
 	ZonePattern           = `^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
 	AccountIDPattern      = `^[0-9]{12}$`
 	EmailPattern          = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
@@ -44,7 +43,6 @@ var SupportedKubernetesVersions = []string{"1.31", "1.32", "1.33", "1.34"}
 var LogRetentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 var (
-	regionRE         = regexp.MustCompile(RegionPattern)
 	zoneRE           = regexp.MustCompile(ZonePattern)
 	accountRE        = regexp.MustCompile(AccountIDPattern)
 	emailRE          = regexp.MustCompile(EmailPattern)
@@ -69,11 +67,12 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(path.Child("environment"), s.Environment, []Environment{EnvironmentDev, EnvironmentStaging, EnvironmentProd}))
 	}
-	errs = append(errs, matches(path.Child("region"), s.Region, regionRE, "an AWS region such as us-west-2")...)
-	errs = append(errs, matches(path.Child("drRegion"), s.DRRegion, regionRE, "an AWS region such as us-east-1")...)
+	errs = append(errs, validRegion(path.Child("region"), s.Region)...)
+	errs = append(errs, validRegion(path.Child("drRegion"), s.DRRegion)...)
 	if s.DRRegion != "" && s.DRRegion == s.Region {
 		errs = append(errs, field.Invalid(path.Child("drRegion"), s.DRRegion, "must differ from spec.region"))
 	}
+	errs = append(errs, s.validateDRRegion(path.Child("drRegion"))...)
 	if s.AccountID != "" && !accountRE.MatchString(s.AccountID) {
 		errs = append(errs, field.Invalid(path.Child("accountId"), s.AccountID, "must be a 12-digit AWS account ID"))
 	}
@@ -161,7 +160,7 @@ func (n *NetworkSpec) validate(path *field.Path, region string, env Environment)
 		switch {
 		case !zoneRE.MatchString(z):
 			errs = append(errs, field.Invalid(p, z, "must be an availability zone name such as us-west-2a (zone letters a to f)"))
-		case regionRE.MatchString(region) && (!strings.HasPrefix(z, region) || len(z) != len(region)+1):
+		case slices.Contains(SupportedRegions(), region) && (!strings.HasPrefix(z, region) || len(z) != len(region)+1):
 			errs = append(errs, field.Invalid(p, z, "must be a zone of spec.region "+region))
 		case seen[z]:
 			errs = append(errs, field.Duplicate(p, z))
@@ -244,4 +243,39 @@ func retentionStrings() []string {
 		out[i] = fmt.Sprint(d)
 	}
 	return out
+}
+
+// validRegion refuses a name that is no AWS region and a region of a
+// partition the platform does not render for, saying which.
+func validRegion(path *field.Path, region string) field.ErrorList {
+	if region == "" {
+		return field.ErrorList{field.Required(path, "an AWS region such as us-west-2")}
+	}
+	p, ok := PartitionOf(region)
+	switch {
+	case !ok:
+		return field.ErrorList{field.NotSupported(path, region, SupportedRegions())}
+	case p.Unsupported != "":
+		return field.ErrorList{field.Invalid(path, region, p.Unsupported)}
+	}
+	return nil
+}
+
+// validateDRRegion: copies stay in the platform's partition (AWS cannot
+// replicate or copy backups across partitions), and, under GDPR, in the EU.
+func (s *PlatformSpec) validateDRRegion(path *field.Path) field.ErrorList {
+	rp, rok := PartitionOf(s.Region)
+	dp, dok := PartitionOf(s.DRRegion)
+	if !rok || !dok {
+		return nil
+	}
+	if rp.ID != dp.ID {
+		return field.ErrorList{field.Invalid(path, s.DRRegion, "must be in the partition of spec.region ("+rp.ID+"): AWS does not copy across partitions")}
+	}
+	standards := s.Compliance.Standards
+	gdpr := len(standards) == 0 || slices.Contains(standards, ComplianceStandard("gdpr"))
+	if gdpr && InEU(s.Region) && !InEU(s.DRRegion) {
+		return field.ErrorList{field.Invalid(path, s.DRRegion, "must be an EU region: spec.region is in the EU and gdpr is among spec.compliance.standards (the default), so the DR copies of personal data stay in the EU")}
+	}
+	return nil
 }
