@@ -76,7 +76,7 @@ golden: ## Rewrite the golden files after an intended change (review the diff!).
 
 .PHONY: argocd-cm
 argocd-cm: ## Regenerate the health-check keys of deploy/argocd/config/argocd-cm.yaml from the Lua files.
-	@go test ./deploy/argocd -run TestArgoCDConfigMapHealthKeys -update
+	@go test -count=1 ./deploy/argocd -run TestArgoCDConfigMapHealthKeys -update
 	@echo "make argocd-cm: deploy/argocd/config/argocd-cm.yaml holds every resource_customizations/*/*/health.lua"
 
 .PHONY: package

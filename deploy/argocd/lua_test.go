@@ -19,8 +19,8 @@ const customizations = "resource_customizations"
 // healthCheck is one resource_customizations/<group>/<Kind> directory.
 type healthCheck struct {
 	group, kind, dir string
-	script         string
-	cases          []healthCase
+	script           string
+	cases            []healthCase
 }
 
 type healthCase struct {
