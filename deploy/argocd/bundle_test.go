@@ -147,6 +147,9 @@ func TestClaimsApplicationSetProtectsProd(t *testing.T) {
 		if !slices.Contains(opts, "SkipDryRunOnMissingResource=true") {
 			t.Errorf("%s: want SkipDryRunOnMissingResource=true (the claim's CRD comes from the XRD), got %v", env, opts)
 		}
+		if field(app, "spec", "syncPolicy", "retry", "limit") == nil {
+			t.Errorf("%s: want a sync retry, or a claim applied before its CRD is served fails for good", env)
+		}
 		if env == "prod" {
 			if len(finalizers) != 0 {
 				t.Errorf("prod: want no finalizer, so deleting the Application keeps the platform; got %v", finalizers)
