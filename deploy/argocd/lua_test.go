@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"testing"
 	"time"
@@ -233,5 +234,28 @@ func TestSharedScriptsStayIdentical(t *testing.T) {
 		if string(a) != string(b) {
 			t.Errorf("%s/health.lua and %s/health.lua differ; copy one over the other", pair[0], pair[1])
 		}
+	}
+}
+
+// TestGopherLuaIsArgoCDs: the health checks are only proven for Argo CD if
+// they run on the Lua VM it links; both go.mod files must name the same
+// gopher-lua.
+func TestGopherLuaIsArgoCDs(t *testing.T) {
+	re := regexp.MustCompile(`(?m)^\s*github\.com/yuin/gopher-lua (v\S+)`)
+	version := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := re.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s requires no github.com/yuin/gopher-lua", path)
+		}
+		return string(m[1])
+	}
+	theirs := version(filepath.Join(moduleDir(t, argoCDModule), "go.mod"))
+	ours := version("../../go.mod")
+	if theirs != ours {
+		t.Errorf("Argo CD v3.5.7 runs health checks on gopher-lua %s; our tests run them on %s", theirs, ours)
 	}
 }

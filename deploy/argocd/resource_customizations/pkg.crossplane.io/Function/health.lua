@@ -12,14 +12,12 @@
 -- No Lua string library is used: Argo CD does not open it for argocd-cm scripts.
 local hs = {}
 
+-- A condition's message, else its reason (which the CRDs require).
 local function describe(c)
   if c.message ~= nil and c.message ~= "" then
     return c.message
   end
-  if c.reason ~= nil and c.reason ~= "" then
-    return c.reason
-  end
-  return c.type .. " is " .. tostring(c.status)
+  return c.reason
 end
 
 local installed = nil

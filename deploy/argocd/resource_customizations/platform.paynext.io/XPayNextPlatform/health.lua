@@ -20,16 +20,13 @@ if annotations ~= nil and annotations["crossplane.io/paused"] == "true" then
   return hs
 end
 
--- A condition's message, else its reason, else its status: Crossplane leaves
--- the message empty on some conditions (Ready=True reason Available).
+-- A condition's message, else its reason (which the CRDs require): Crossplane
+-- leaves the message empty on some conditions (Ready=True reason Available).
 local function describe(c)
   if c.message ~= nil and c.message ~= "" then
     return c.message
   end
-  if c.reason ~= nil and c.reason ~= "" then
-    return c.reason
-  end
-  return c.type .. " is " .. tostring(c.status)
+  return c.reason
 end
 
 local synced = nil
@@ -67,9 +64,7 @@ if ready == nil then
   hs.message = "Waiting for Crossplane to report the Ready condition"
 elseif ready.status ~= "True" then
   hs.message = describe(ready)
-elseif synced == nil then
-  hs.message = "Waiting for Crossplane to report the Synced condition"
 else
-  hs.message = describe(synced)
+  hs.message = "Waiting for the Synced condition to be True"
 end
 return hs
