@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -173,6 +174,21 @@ func loadCRDs(t *testing.T, into map[schema.GroupVersionKind]crdValidator, files
 // uses: Argo CD v3.5.7's CRDs, Crossplane v2.4.0's, provider-aws v2.4.0's
 // ProviderConfig, all from their module zips, and our claim from the XRD.
 func schemas(t *testing.T) map[schema.GroupVersionKind]crdValidator {
+	t.Helper()
+	schemasMu.Lock()
+	defer schemasMu.Unlock()
+	if schemasCache == nil {
+		schemasCache = loadSchemas(t)
+	}
+	return schemasCache
+}
+
+var (
+	schemasMu    sync.Mutex
+	schemasCache map[schema.GroupVersionKind]crdValidator
+)
+
+func loadSchemas(t *testing.T) map[schema.GroupVersionKind]crdValidator {
 	t.Helper()
 	v := map[schema.GroupVersionKind]crdValidator{}
 	argo := filepath.Join(moduleDir(t, argoCDModule), "manifests", "crds")
