@@ -147,9 +147,6 @@ func TestClaimsApplicationSetProtectsProd(t *testing.T) {
 		if !slices.Contains(opts, "SkipDryRunOnMissingResource=true") {
 			t.Errorf("%s: want SkipDryRunOnMissingResource=true (the claim's CRD comes from the XRD), got %v", env, opts)
 		}
-		if field(app, "spec", "syncPolicy", "retry", "limit") == nil {
-			t.Errorf("%s: want a sync retry, or a claim applied before its CRD is served fails for good", env)
-		}
 		if env == "prod" {
 			if len(finalizers) != 0 {
 				t.Errorf("prod: want no finalizer, so deleting the Application keeps the platform; got %v", finalizers)
@@ -280,6 +277,22 @@ func TestSyncWaves(t *testing.T) {
 		}
 		if key == "ProviderConfig" && m.annotation("argocd.argoproj.io/sync-options") != "SkipDryRunOnMissingResource=true" {
 			t.Errorf("%s: want SkipDryRunOnMissingResource=true", m.name())
+		}
+	}
+}
+
+// TestEveryApplicationRetries: automated sync tries each commit once, and a
+// first sync fails on the way (a CRD not served yet, a package Degraded while
+// its revision starts), so every application, generated ones included, must
+// retry or the install stops at the first failure.
+func TestEveryApplicationRetries(t *testing.T) {
+	apps := only(t, loadManifests(t, "."), "Application")
+	for env, app := range renderClaimsApps(t) {
+		apps = append(apps, manifest{file: "claims ApplicationSet (" + env + ")", obj: app})
+	}
+	for _, app := range apps {
+		if limit, _ := field(app.obj, "spec", "syncPolicy", "retry", "limit").(float64); limit < 1 {
+			t.Errorf("%s: want spec.syncPolicy.retry with a limit, got %v", app.name(), field(app.obj, "spec", "syncPolicy", "retry"))
 		}
 	}
 }
