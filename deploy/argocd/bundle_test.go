@@ -225,6 +225,12 @@ func TestPackagesMatchTheConfiguration(t *testing.T) {
 		if got := field(p.obj, "spec", "runtimeConfigRef", "name"); got != runtimeConfig {
 			t.Errorf("%s: want runtimeConfigRef %s, got %v", p.name(), runtimeConfig, got)
 		}
+		// The resolver names a package after its repository path
+		// (crossplane-runtime xpkg.ToDNSLabel: "/" becomes "-"); the same
+		// name renames nothing.
+		if repo := path[strings.Index(path, "/")+1:]; str(field(p.obj, "metadata", "name")) != strings.ReplaceAll(repo, "/", "-") {
+			t.Errorf("%s: want the name Crossplane's resolver gives %s", p.name(), repo)
+		}
 		gotProviders = append(gotProviders, path)
 	}
 	sort.Strings(wantProviders)
