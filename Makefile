@@ -74,6 +74,11 @@ golden: ## Rewrite the golden files after an intended change (review the diff!).
 	@go test ./functions/platform -run TestGolden -update
 	@echo "make golden: rewrote functions/platform/testdata/golden; review git diff"
 
+.PHONY: argocd-cm
+argocd-cm: ## Regenerate the health-check keys of deploy/argocd/config/argocd-cm.yaml from the Lua files.
+	@go test -count=1 ./deploy/argocd -run TestArgoCDConfigMapHealthKeys -update
+	@echo "make argocd-cm: deploy/argocd/config/argocd-cm.yaml holds every resource_customizations/*/*/health.lua"
+
 .PHONY: package
 package: ## Build the Configuration package offline into _output/package/.
 	@hack/package.sh

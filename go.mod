@@ -9,6 +9,7 @@ require (
 	github.com/google/go-containerregistry v0.21.5
 	github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus v1.1.0
 	github.com/upbound/provider-aws/v2 v2.4.0
+	github.com/yuin/gopher-lua v1.1.2
 	google.golang.org/protobuf v1.36.11
 	k8s.io/api v0.35.1
 	k8s.io/apiextensions-apiserver v0.35.0
