@@ -294,7 +294,9 @@ var requiredPaths = []pathRule{{
 		"https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
 		"https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services",
 	},
-	note: "The topic policies are decided with aws:SourceAccount and aws:SourceArn, which these publishers send to SNS. That SNS carries aws:SourceAccount into the KMS request it makes for the publisher is assumed: no page found states it; a real account should confirm a publish to each encrypted topic.",
+	note: "Assumed, not confirmed from a page in this session: that each publisher sends aws:SourceAccount and aws:SourceArn to SNS, " +
+		"and that SNS carries aws:SourceAccount into the KMS request it makes for the publisher (the messaging key's AlertPublishers " +
+		"statement depends on it). A real account should confirm an alarm, a rule and a budget publishing to each encrypted topic.",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		publish := func(who, svc, source, topicARN string) {
@@ -332,7 +334,10 @@ var requiredPaths = []pathRule{{
 		"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
 		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general",
 	},
-	note: "S3 log delivery sends aws:SourceArn (the source bucket) and aws:SourceAccount. The log delivery service principal of ELB is modelled; regions older than August 2022 also accept the regional ELB account, a cross-account principal this model does not evaluate.",
+	note: "S3 log delivery sends aws:SourceArn (the source bucket) and aws:SourceAccount (the bucket policy example of the S3 page). " +
+		"Neither service is documented to send an x-amz-server-side-encryption header; the paths are modelled without one. " +
+		"The log delivery service principal of ELB is modelled; regions older than August 2022 also accept the regional ELB account, " +
+		"a cross-account principal this model does not evaluate.",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("LB", "elbv2", func(_ string, o *composed.Unstructured) {
@@ -357,7 +362,8 @@ var requiredPaths = []pathRule{{
 		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html",
 		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html",
 	},
-	note: "With S3 Bucket Keys the KMS encryption context is the bucket ARN (UsingKMSEncryption: aws:s3:arn).",
+	note: "With S3 Bucket Keys the KMS encryption context is the bucket ARN (aws:s3:arn). That S3 sends aws:SourceAccount and " +
+		"aws:SourceArn (the source bucket) when it assumes the replication role is assumed from the trust-policy example.",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("BucketReplicationConfiguration", "s3", func(_ string, o *composed.Unstructured) {
@@ -521,7 +527,7 @@ var requiredPaths = []pathRule{{
 }, {
 	who:  "VPC Flow Logs writing to their log group",
 	docs: []string{"https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"},
-	note: "Flow Logs sends aws:SourceAccount and aws:SourceArn (the flow log) when it assumes the role.",
+	note: "Flow Logs sends aws:SourceAccount and aws:SourceArn (the flow log) when it assumes the role (the page's confused-deputy trust policy).",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("FlowLog", "ec2", func(_ string, fl *composed.Unstructured) {

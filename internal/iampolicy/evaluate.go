@@ -227,7 +227,10 @@ const (
 	// policy, or a resource policy Allow naming the principal itself, allows.
 	// A resource policy naming only the account delegates to the identity
 	// policies (it allows nothing on its own). Role trust policies are
-	// resource policies of the role.
+	// resource policies of the role. Cross-account requests are out of
+	// scope: to ask whether another account's principal gets in, pass no
+	// identity policy, so the resource side alone decides (for such a
+	// request both sides must allow, so a resource-side deny is final).
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policies_resource.html
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts

@@ -121,6 +121,8 @@ func TestEvaluate(t *testing.T) {
 		{"NotPrincipal/NotAction deny hits another role", Request{other, "s3:DeleteObject", "arn:aws:s3:::b/k", tls}, []Source{res, {"other", Identity, mustParse(t, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)}}, ExplicitDeny},
 		{"NotPrincipal exempts the named role", Request{role, "s3:DeleteObject", "arn:aws:s3:::b/k", tls}, []Source{res}, ImplicitDeny},
 		{"NotResource exempts the other bucket", Request{other, "s3:DeleteObject", "arn:aws:s3:::other/k", tls}, []Source{res}, ImplicitDeny},
+		{"an account ID principal delegates like the root ARN", Request{role, "s3:ListBucket", "arn:aws:s3:::b", tls}, []Source{{"bucket", Resource, mustParse(t, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}}`)}}, ImplicitDeny},
+		{"the account principal does not match another account's role", Request{Principal{ARN: "arn:aws:iam::444455556666:role/r", Account: "444455556666"}, "s3:ListBucket", "arn:aws:s3:::b", tls}, []Source{res}, ImplicitDeny},
 		{"anonymous is only matched by *", Request{Principal{Anonymous: true}, "s3:GetObject", "arn:aws:s3:::b/x", tls}, []Source{res}, ImplicitDeny},
 		{"anonymous over HTTP hits the * deny", Request{Principal{Anonymous: true}, "s3:GetObject", "arn:aws:s3:::b/x", Context{"aws:SecureTransport": {"false"}}}, []Source{res}, ExplicitDeny},
 	} {
