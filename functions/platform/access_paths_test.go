@@ -201,6 +201,23 @@ var requiredPaths = []pathRule{{
 			ctx := iampolicy.Context{"kms:EncryptionContext:aws:logs:arn": {e.arn("logs", e.region, "log-group:"+externalName(o))}}
 			out = append(out, e.kmsPaths("logs ("+label+")", service("logs."+e.region+".amazonaws.com"), e.key(t, kl), ctx, nil, "kms:GenerateDataKey", "kms:Decrypt")...)
 		})
+		// Aurora's log exports go to groups RDS names itself; where the
+		// platform does not render one, RDS creates it without the CMK.
+		// The path asks whether the platform's logs key would admit it.
+		e.each("Cluster", "rds", func(_ string, c *composed.Unstructured) {
+			exports, _ := fpOf(c)["enabledCloudwatchLogsExports"].([]any)
+			for _, x := range exports {
+				name := "/aws/rds/cluster/" + externalName(c) + "/" + x.(string)
+				rendered := false
+				e.each("Group", "cloudwatchlogs", func(_ string, g *composed.Unstructured) { rendered = rendered || externalName(g) == name })
+				if rendered {
+					continue
+				}
+				ctx := iampolicy.Context{"kms:EncryptionContext:aws:logs:arn": {e.arn("logs", e.region, "log-group:"+name)}}
+				out = append(out, e.kmsPaths("logs (aurora "+x.(string)+" export, group not rendered)", service("logs."+e.region+".amazonaws.com"),
+					e.key(t, "kms-key-logs"), ctx, nil, "kms:GenerateDataKey", "kms:Decrypt")...)
+			}
+		})
 		return out
 	},
 }, {

@@ -50,6 +50,12 @@ func TestConditionOperators(t *testing.T) {
 		{"StringEqualsIfExists", "aws:SourceAccount", []string{"1"}, false}, // present: checked
 		{"StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", []string{"aws:kms"}, true},
 		{"BoolIfExists", "aws:MultiFactorAuthPresent", []string{"true"}, true},
+		{"BoolIfExists", "aws:SecureTransport", []string{"false"}, false},
+		{"ArnLikeIfExists", "aws:SourceArn", []string{"arn:aws:cloudtrail:*:444455556666:trail/*"}, false},
+		{"ArnLikeIfExists", "aws:PrincipalArn", []string{"arn:aws:iam::*:role/x"}, true},
+		{"NumericLessThanIfExists", "s3:TlsVersion", []string{"1.2"}, false},
+		{"NumericLessThanIfExists", "s3:signatureAge", []string{"600000"}, true},
+		{"StringLikeIfExists", "aws:SourceAccount", []string{"1111*"}, true},
 		{"Null", "aws:SourceOrgID", []string{"true"}, true},
 		{"Null", "aws:SourceAccount", []string{"true"}, false},
 		{"Null", "aws:SourceAccount", []string{"false"}, true},
