@@ -1,0 +1,73 @@
+package awsrules
+
+import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+func vpc(cidr string) *unstructured.Unstructured {
+	return mr(gEC2, "VPC", "vpc", map[string]any{"cidrBlock": cidr})
+}
+
+func subnet(key, tier, zone, cidr string) *unstructured.Unstructured {
+	s := mr(gEC2, "Subnet", key, map[string]any{"availabilityZone": zone, "cidrBlock": cidr, "vpcIdSelector": sel("vpc")})
+	l := s.GetLabels()
+	l["platform.paynext.io/subnet-tier"] = tier
+	s.SetLabels(l)
+	return s
+}
+
+func tierSel(tier string) map[string]any {
+	return map[string]any{"matchLabels": map[string]any{"platform.paynext.io/subnet-tier": tier}}
+}
+
+func alarm(period, n int64) *unstructured.Unstructured {
+	return mr(gCloudWatch, "MetricAlarm", "alarm", map[string]any{"period": period, "evaluationPeriods": n})
+}
+
+func init() {
+	dbGroup := mr(gRDS, "SubnetGroup", "db-subnets", map[string]any{"subnetIdSelector": tierSel("database")})
+	alb := mr(gELB, "LB", "alb", map[string]any{"subnetSelector": tierSel("public")})
+	for id, cases := range map[string][]ruleCase{
+		"vpc-subnet-cidr": {{
+			name:   "disjoint subnets inside the VPC",
+			render: NewRender([]*unstructured.Unstructured{vpc("10.0.0.0/16"), subnet("a", "private", "z1", "10.0.0.0/19"), subnet("b", "private", "z2", "10.0.32.0/19")}),
+		}, {
+			name: "overlapping, outside, too small",
+			render: NewRender([]*unstructured.Unstructured{vpc("10.0.0.0/16"), subnet("a", "private", "z1", "10.0.0.0/19"),
+				subnet("b", "private", "z2", "10.0.16.0/20"), subnet("c", "private", "z3", "10.1.0.0/20"), subnet("d", "private", "z3", "10.0.64.0/29")}),
+			want: []Violation{
+				{Rule: "vpc-subnet-cidr", Resource: "b", Field: "spec.forProvider.cidrBlock", Value: "10.0.16.0/20"},
+				{Rule: "vpc-subnet-cidr", Resource: "c", Field: "spec.forProvider.cidrBlock", Value: "10.1.0.0/20"},
+				{Rule: "vpc-subnet-cidr", Resource: "d", Field: "spec.forProvider.cidrBlock", Value: "10.0.64.0/29"}},
+		}},
+		"db-subnet-group-two-zones": {{
+			name:   "two zones",
+			render: NewRender([]*unstructured.Unstructured{dbGroup, subnet("a", "database", "z1", "10.0.0.0/24"), subnet("b", "database", "z2", "10.0.1.0/24")}),
+		}, {
+			name: "one zone",
+			render: NewRender([]*unstructured.Unstructured{dbGroup, subnet("a", "database", "z1", "10.0.0.0/24"), subnet("b", "database", "z1", "10.0.1.0/24"),
+				subnet("c", "private", "z2", "10.0.2.0/24")}),
+			want: []Violation{{Rule: "db-subnet-group-two-zones", Resource: "db-subnets", Field: "spec.forProvider.subnetIdSelector", Value: "[z1]"}},
+		}},
+		"alb-two-zones": {{
+			name:   "two zones",
+			render: NewRender([]*unstructured.Unstructured{alb, subnet("a", "public", "z1", "10.0.0.0/24"), subnet("b", "public", "z2", "10.0.1.0/24")}),
+		}, {
+			name:   "one zone",
+			render: NewRender([]*unstructured.Unstructured{alb, subnet("a", "public", "z1", "10.0.0.0/24")}),
+			want:   []Violation{{Rule: "alb-two-zones", Resource: "alb", Field: "spec.forProvider.subnetSelector", Value: "[z1]"}},
+		}},
+		"metric-alarm-period": {{
+			name:   "five minutes, a day of them",
+			render: NewRender([]*unstructured.Unstructured{alarm(300, 288)}),
+		}, {
+			name:   "45 seconds",
+			render: NewRender([]*unstructured.Unstructured{alarm(45, 1)}),
+			want:   []Violation{{Rule: "metric-alarm-period", Resource: "alarm", Field: "spec.forProvider.period", Value: "45"}},
+		}, {
+			name:   "more than a day of five-minute periods",
+			render: NewRender([]*unstructured.Unstructured{alarm(300, 289)}),
+			want:   []Violation{{Rule: "metric-alarm-period", Resource: "alarm", Field: "spec.forProvider.evaluationPeriods", Value: "289"}},
+		}},
+	} {
+		ruleCases[id] = cases
+	}
+}
