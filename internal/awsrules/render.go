@@ -16,7 +16,7 @@ const (
 	// AnnotationCompositionResource names a composed resource in its composite.
 	AnnotationCompositionResource = "crossplane.io/composition-resource-name"
 	// LabelResource names a composed resource in the platform's selectors.
-	LabelResource = "platform.paynext.io/resource"
+	LabelResource          = "platform.paynext.io/resource"
 	annotationExternalName = "crossplane.io/external-name"
 )
 

@@ -25,7 +25,9 @@ func named(n string) func(*unstructured.Unstructured) {
 	return func(o *unstructured.Unstructured) { o.SetAnnotations(map[string]string{annotationExternalName: n}) }
 }
 
-func orphan(o *unstructured.Unstructured) { o.Object["spec"].(map[string]any)["deletionPolicy"] = "Orphan" }
+func orphan(o *unstructured.Unstructured) {
+	o.Object["spec"].(map[string]any)["deletionPolicy"] = "Orphan"
+}
 
 func sel(key string) map[string]any {
 	return map[string]any{"matchLabels": map[string]any{LabelResource: key}}
