@@ -147,3 +147,62 @@ func networkRules() []Rule {
 		},
 	}}
 }
+
+func dependencyRules() []Rule {
+	return []Rule{{
+		ID:    "vpc-endpoint-private-dns",
+		Kinds: []string{gEC2 + "/VPCEndpoint", gEC2 + "/VPC"},
+		URL:   "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html",
+		Doc:   "PrivateDnsEnabled (interface endpoint): to use a private hosted zone, you must set the following VPC attributes to true: enableDnsHostnames and enableDnsSupport.",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, e := range r.Of(gEC2, "VPCEndpoint") {
+				v := r.Selected(e, "vpcIdSelector")
+				if !fpBool(e, "privateDnsEnabled") || v == nil {
+					continue
+				}
+				for _, attr := range []string{"enableDnsHostnames", "enableDnsSupport"} {
+					if !fpBool(v, attr) {
+						out = append(out, violation("vpc-endpoint-private-dns", v, "spec.forProvider."+attr, "false",
+							"the interface endpoint "+Key(e)+" enables private DNS"))
+					}
+				}
+			}
+			return out
+		},
+	}, {
+		ID:    "eks-access-entries-auth-mode",
+		Kinds: []string{gEKS + "/AccessEntry", gEKS + "/Cluster"},
+		URL:   "https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html",
+		Doc:   "To begin using access entries, you must change the authentication mode of the cluster to either the API_AND_CONFIG_MAP or API modes.",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, ae := range r.Of(gEKS, "AccessEntry") {
+				c := r.Selected(ae, "clusterNameSelector")
+				if c == nil {
+					continue
+				}
+				if m := fpString(c, "accessConfig", 0, "authenticationMode"); m != "API" && m != "API_AND_CONFIG_MAP" {
+					out = append(out, violation("eks-access-entries-auth-mode", c, "spec.forProvider.accessConfig[0].authenticationMode", m,
+						"the access entry "+Key(ae)+" needs the EKS API authentication mode"))
+				}
+			}
+			return out
+		},
+	}, {
+		ID:    "flow-log-cloudwatch-role",
+		Kinds: []string{gEC2 + "/FlowLog"},
+		URL:   "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html",
+		Doc:   "DeliverLogsPermissionArn: the ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination. This parameter is required if the destination type is cloud-watch-logs.",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, f := range r.Of(gEC2, "FlowLog") {
+				t := fpString(f, "logDestinationType")
+				if (t == "" || t == "cloud-watch-logs") && fpString(f, "iamRoleArn") == "" && fp(f, "iamRoleArnSelector") == nil && fp(f, "iamRoleArnRef") == nil {
+					out = append(out, violation("flow-log-cloudwatch-role", f, "spec.forProvider.iamRoleArn", "", "a flow log to CloudWatch Logs names no delivery role"))
+				}
+			}
+			return out
+		},
+	}}
+}

@@ -71,3 +71,43 @@ func init() {
 		ruleCases[id] = cases
 	}
 }
+
+func init() {
+	endpoint := mr(gEC2, "VPCEndpoint", "endpoint-ssm", map[string]any{"privateDnsEnabled": true, "vpcIdSelector": sel("vpc")})
+	cluster := func(mode string) *unstructured.Unstructured {
+		return mr(gEKS, "Cluster", "eks", map[string]any{"accessConfig": []any{map[string]any{"authenticationMode": mode}}}, named("paynext-cluster-dev"))
+	}
+	entry := mr(gEKS, "AccessEntry", "entry", map[string]any{"clusterNameSelector": sel("eks")})
+	flowLog := func(fp map[string]any) *unstructured.Unstructured {
+		fp["logDestinationType"] = "cloud-watch-logs"
+		return mr(gEC2, "FlowLog", "flow-log", fp)
+	}
+	for id, cases := range map[string][]ruleCase{
+		"vpc-endpoint-private-dns": {{
+			name:   "DNS hostnames and support",
+			render: NewRender([]*unstructured.Unstructured{endpoint, mr(gEC2, "VPC", "vpc", map[string]any{"enableDnsHostnames": true, "enableDnsSupport": true})}),
+		}, {
+			name:   "no DNS hostnames",
+			render: NewRender([]*unstructured.Unstructured{endpoint, mr(gEC2, "VPC", "vpc", map[string]any{"enableDnsSupport": true})}),
+			want:   []Violation{{Rule: "vpc-endpoint-private-dns", Resource: "vpc", Field: "spec.forProvider.enableDnsHostnames", Value: "false"}},
+		}},
+		"eks-access-entries-auth-mode": {{
+			name:   "API",
+			render: NewRender([]*unstructured.Unstructured{cluster("API"), entry}),
+		}, {
+			name:   "CONFIG_MAP",
+			render: NewRender([]*unstructured.Unstructured{cluster("CONFIG_MAP"), entry}),
+			want:   []Violation{{Rule: "eks-access-entries-auth-mode", Resource: "eks", Field: "spec.forProvider.accessConfig[0].authenticationMode", Value: "CONFIG_MAP"}},
+		}},
+		"flow-log-cloudwatch-role": {{
+			name:   "a role",
+			render: NewRender([]*unstructured.Unstructured{flowLog(map[string]any{"iamRoleArnSelector": sel("flow-log-role")})}),
+		}, {
+			name:   "no role",
+			render: NewRender([]*unstructured.Unstructured{flowLog(map[string]any{})}),
+			want:   []Violation{{Rule: "flow-log-cloudwatch-role", Resource: "flow-log", Field: "spec.forProvider.iamRoleArn", Value: ""}},
+		}},
+	} {
+		ruleCases[id] = cases
+	}
+}
