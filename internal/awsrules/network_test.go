@@ -111,3 +111,15 @@ func init() {
 		ruleCases[id] = cases
 	}
 }
+
+func init() {
+	secret := func(days int64) *Render {
+		return NewRender([]*unstructured.Unstructured{mr("secretsmanager.aws.upbound.io", "Secret", "secret", map[string]any{"recoveryWindowInDays": days})})
+	}
+	ruleCases["secret-recovery-window"] = []ruleCase{
+		{name: "30 days", render: secret(30)},
+		{name: "forced deletion", render: secret(0)},
+		{name: "3 days", render: secret(3),
+			want: []Violation{{Rule: "secret-recovery-window", Resource: "secret", Field: "spec.forProvider.recoveryWindowInDays", Value: "3"}}},
+	}
+}

@@ -271,6 +271,21 @@ func lifecycleRules() []Rule {
 			return out
 		},
 	}, {
+		ID:    "secret-recovery-window",
+		Kinds: []string{"secretsmanager.aws.upbound.io/Secret"},
+		URL:   "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html",
+		Doc: "RecoveryWindowInDays: the number of days from 7 to 30 that Secrets Manager waits before permanently deleting the secret " +
+			"(the provider maps 0 to ForceDeleteWithoutRecovery: zz_secret_types.go, recoveryWindowInDays).",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, s := range r.Of("secretsmanager.aws.upbound.io", "Secret") {
+				if d, ok := fpInt(s, "recoveryWindowInDays"); ok && d != 0 && (d < 7 || d > 30) {
+					out = append(out, violation("secret-recovery-window", s, "spec.forProvider.recoveryWindowInDays", fmt.Sprint(d), "outside 7–30 days"))
+				}
+			}
+			return out
+		},
+	}, {
 		ID:    "log-group-retention-values",
 		Kinds: []string{gLogs + "/Group"},
 		URL:   "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
