@@ -22,7 +22,7 @@ const (
 
 // All is the catalogue, in a stable order.
 func All() []Rule {
-	return slices.Concat(s3Rules(), lifecycleRules(), serviceRules(), networkRules(), dependencyRules(), nameRules())
+	return slices.Concat(s3Rules(), lifecycleRules(), serviceRules(), networkRules(), dependencyRules(), rdsRules(), nameRules())
 }
 
 // objectLocked is whether bucket b has S3 Object Lock: set on the bucket at
