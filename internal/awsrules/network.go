@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -185,6 +186,24 @@ func dependencyRules() []Rule {
 				if m := fpString(c, "accessConfig", 0, "authenticationMode"); m != "API" && m != "API_AND_CONFIG_MAP" {
 					out = append(out, violation("eks-access-entries-auth-mode", c, "spec.forProvider.accessConfig[0].authenticationMode", m,
 						"the access entry "+Key(ae)+" needs the EKS API authentication mode"))
+				}
+			}
+			return out
+		},
+	}, {
+		ID:    "eks-secrets-key-same-region",
+		Kinds: []string{gEKS + "/Cluster"},
+		URL:   "https://github.com/awsdocs/amazon-eks-user-guide/blob/mainline/latest/ug/security/enable-kms.adoc",
+		Doc:   "EKS secrets encryption: the KMS key must be symmetric, able to encrypt and decrypt data, and created in the same AWS Region as the cluster.",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, c := range r.Of(gEKS, "Cluster") {
+				for i := range listLen(fp(c, "encryptionConfig")) {
+					arn := fpString(c, "encryptionConfig", i, "provider", 0, "keyArn")
+					if parts := strings.Split(arn, ":"); len(parts) >= 6 && parts[3] != fpString(c, "region") {
+						out = append(out, violation("eks-secrets-key-same-region", c, fmt.Sprintf("spec.forProvider.encryptionConfig[%d].provider[0].keyArn", i), arn,
+							"the key is in "+parts[3]+", the cluster in "+fpString(c, "region")))
+					}
 				}
 			}
 			return out

@@ -39,3 +39,15 @@ func init() {
 		ruleCases[id] = cases
 	}
 }
+
+func init() {
+	eks := func(keyRegion string) *Render {
+		return NewRender([]*unstructured.Unstructured{mr(gEKS, "Cluster", "eks", map[string]any{"region": "us-west-2", "encryptionConfig": []any{map[string]any{
+			"provider": []any{map[string]any{"keyArn": "arn:aws:kms:" + keyRegion + ":111122223333:key/k"}}, "resources": []any{"secrets"}}}})})
+	}
+	ruleCases["eks-secrets-key-same-region"] = []ruleCase{
+		{name: "same region", render: eks("us-west-2")},
+		{name: "the DR region", render: eks("us-east-1"), want: []Violation{{Rule: "eks-secrets-key-same-region", Resource: "eks",
+			Field: "spec.forProvider.encryptionConfig[0].provider[0].keyArn", Value: "arn:aws:kms:us-east-1:111122223333:key/k"}}},
+	}
+}
