@@ -36,12 +36,15 @@ build: ## Build the function binary into bin/ as the Dockerfile does (static, tr
 	@echo "make build: bin/function-paynext-platform (static, as in the image)"
 
 .PHONY: render
-render: ## Render a claim or XR: make render [XR=file] [OBSERVED=file]. YAML on stdout.
+render: ## Render a claim or XR as the whole platform looks once every resource exists (IDs fabricated, no AWS): make render [XR=file].
+	@hack/render-converged.sh $(XR)
+
+.PHONY: render-once
+render-once: ## One pass of crossplane render, as Crossplane's first reconcile sees it: make render-once [XR=file] [OBSERVED=file].
 	@hack/render.sh $(XR) $(OBSERVED)
 
 .PHONY: render-converged
-render-converged: ## Render a claim or XR as it looks once every resource exists (fake provider, no AWS): make render-converged [XR=file].
-	@hack/render-converged.sh $(XR)
+render-converged: render ## The same as make render (kept for scripts that name it).
 
 .PHONY: validate
 validate: ## Render every example and held-out claim (or only XR=file), validate all output against provider-aws v2.4.0 CRDs and our XRD.
