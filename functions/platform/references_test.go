@@ -175,3 +175,54 @@ func TestReferenceCheckFailsOnWrongSelectors(t *testing.T) {
 		})
 	}
 }
+
+// TestSelectorsFollowTheZones: crossplane-runtime resolves a selector once
+// and keeps the IDs unless its policy says resolve Always. Every multi-valued
+// selector whose matches are one resource per zone of the claim must resolve
+// Always, so adding or removing a zone reaches the field.
+func TestSelectorsFollowTheZones(t *testing.T) {
+	f := newTestFunction(t)
+	for _, c := range allClaims(t) {
+		t.Run(c.name, func(t *testing.T) {
+			xr := c.xr(t)
+			var zones []string
+			for _, z := range net(spec(xr))["availabilityZones"].([]any) {
+				zones = append(zones, z.(string))
+			}
+			var perZone []string
+			for _, u := range checkReferences(t, renderedAtConvergence(t, f, xr)).Uses {
+				if !u.Selector.Multi || !onePerZone(u.Matches, zones) {
+					continue
+				}
+				perZone = append(perZone, u.Key+" "+u.Path)
+				if !u.Always {
+					t.Errorf("%s: %s matches one %s per zone (%v) but does not resolve Always: a zone added or removed would never reach %s", u.Key, u.Path, u.Selector.Wanted(), u.Matches, u.Selector.Field)
+				}
+			}
+			if len(perZone) == 0 {
+				t.Error("want the multi-subnet selectors found, found none matching one resource per zone")
+			}
+			t.Logf("selectors matching one resource per zone: %v", perZone)
+		})
+	}
+}
+
+// onePerZone reports whether keys name each of zones exactly once and
+// nothing else.
+func onePerZone(keys, zones []string) bool {
+	if len(keys) != len(zones) {
+		return false
+	}
+	for _, z := range zones {
+		n := 0
+		for _, k := range keys {
+			if strings.HasSuffix(k, "-"+z) {
+				n++
+			}
+		}
+		if n != 1 {
+			return false
+		}
+	}
+	return true
+}
