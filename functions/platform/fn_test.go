@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
 	"github.com/paynext/platform/functions/platform/internal/network"
@@ -204,58 +203,6 @@ func TestEarlierStepsDesiredStateIsKept(t *testing.T) {
 	if _, ok := run(t, f, req).GetDesired().GetResources()["from-an-earlier-step"]; !ok {
 		t.Error("want the desired resources of earlier pipeline steps carried forward")
 	}
-}
-
-func TestEverySelectorFindsARenderedResource(t *testing.T) {
-	f := newTestFunction(t)
-	for _, env := range examples {
-		t.Run(env, func(t *testing.T) {
-			d := desiredOf(t, run(t, f, converged(t, f, readXR(t, exampleXR(env)))))
-			labels := map[string]map[string]string{}
-			for name, r := range d {
-				labels[string(name)] = r.Resource.GetLabels()
-				if r.Resource.GetLabels()[platform.LabelResource] != string(name) {
-					t.Errorf("%s: want label %s=%s so selectors can find it", name, platform.LabelResource, name)
-				}
-				for k, v := range r.Resource.GetLabels() {
-					if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-						t.Errorf("%s: label %s=%q is not a valid label value: %v", name, k, v, errs)
-					}
-				}
-			}
-			for name, r := range d {
-				fp, _ := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
-				for field, v := range fp {
-					sel, ok := v.(map[string]any)
-					if !ok || !strings.HasSuffix(field, "Selector") {
-						continue
-					}
-					if sel["matchControllerRef"] != true {
-						t.Errorf("%s.%s: want matchControllerRef, so it never picks another platform's resource", name, field)
-					}
-					match, _ := sel["matchLabels"].(map[string]any)
-					found := 0
-					for _, l := range labels {
-						if matchesAll(l, match) {
-							found++
-						}
-					}
-					if found == 0 {
-						t.Errorf("%s.%s: no rendered resource matches %v", name, field, match)
-					}
-				}
-			}
-		})
-	}
-}
-
-func matchesAll(labels map[string]string, match map[string]any) bool {
-	for k, v := range match {
-		if labels[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestNATGatewaysFollowTheEnvironment(t *testing.T) {

@@ -76,8 +76,10 @@ func goldenYAML(t *testing.T, rsp *fnv1.RunFunctionResponse) []byte {
 }
 
 // TestHeldOutClaims renders claims no other test was written against: each
-// must render to convergence with no Fatal result and every selector
-// resolvable.
+// must render to convergence with no Fatal result, three subnets per zone, a
+// tier label on every resource and, in GovCloud, only aws-us-gov ARNs. That
+// their references resolve as provider-aws resolves them is
+// TestReferencesResolveAsTheProviderResolvesThem's, over the same claims.
 func TestHeldOutClaims(t *testing.T) {
 	f := newTestFunction(t)
 	files, _ := filepath.Glob("testdata/claims/*.yaml")
@@ -114,7 +116,7 @@ func TestHeldOutClaims(t *testing.T) {
 }
 
 // asXR turns a claim into the XR Crossplane composes for it (as hack/claimtoxr does).
-func asXR(t *testing.T, m map[string]any) map[string]any {
+func asXR(t testing.TB, m map[string]any) map[string]any {
 	t.Helper()
 	u := &unstructured.Unstructured{Object: m}
 	if u.GetKind() == "XPayNextPlatform" {

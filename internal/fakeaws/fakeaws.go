@@ -116,7 +116,13 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 	switch o.GroupVersionKind().Group + "/" + kind {
 	case "ec2.aws.upbound.io/LaunchTemplate":
 		atProvider["latestVersion"] = 1.0
+	case "kms.aws.upbound.io/Key":
+		// Resolvers extract key_id (rds Cluster's masterUserSecretKmsKeyId).
+		atProvider["keyId"] = id
 	case "eks.aws.upbound.io/Cluster":
+		// Resolvers extract the cluster name only once it is ACTIVE
+		// (eks/v1beta1 ExternalNameIfClusterActive).
+		atProvider["status"] = "ACTIVE"
 		atProvider["endpoint"] = "https://" + strings.ToUpper(h[:32]) + ".gr7." + region + ".eks.amazonaws.com"
 		atProvider["identity"] = []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(h[:32])}}}}
 		atProvider["certificateAuthority"] = []any{map[string]any{"data": "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0K"}}

@@ -30,7 +30,7 @@ const NoCertificateMessage = "no listeners: set spec.kubernetes.ingress.certific
 // LoadBalancerName is the ALB's name (32 characters at most).
 func LoadBalancerName(cfg *platform.Config) string { return cfg.Prefix() + "-alb" }
 
-func loadBalancer(cfg *platform.Config) []platform.Resource {
+func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	lb := &elbv2v1beta1.LB{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyLoadBalancer),
 		Spec: elbv2v1beta1.LBSpec{ForProvider: elbv2v1beta1.LBParameters{
@@ -69,12 +69,17 @@ func loadBalancer(cfg *platform.Config) []platform.Resource {
 	rs := []platform.Resource{
 		{Key: KeyLoadBalancer, Object: lb},
 		{Key: KeyTargetGroup, Object: tg},
-		{Key: keyWAFAssociated, Object: &wafv2v1beta1.WebACLAssociation{
+	}
+	// provider-aws resolves resourceArnSelector only against apigateway
+	// Stage, so the ALB's ARN is set once AWS reports it (it carries an ID
+	// AWS picks).
+	if observedLB := (&elbv2v1beta1.LB{}); observed.Get(KeyLoadBalancer, observedLB) && ptr.Deref(observedLB.Status.AtProvider.Arn, "") != "" {
+		rs = append(rs, platform.Resource{Key: keyWAFAssociated, Object: &wafv2v1beta1.WebACLAssociation{
 			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyWAFAssociated),
 			Spec: wafv2v1beta1.WebACLAssociationSpec{ForProvider: wafv2v1beta1.WebACLAssociationParameters{
-				Region: ptr.To(cfg.Region), ResourceArnSelector: platform.Select(KeyLoadBalancer), WebACLArnSelector: platform.Select(security.KeyWebACL),
+				Region: ptr.To(cfg.Region), ResourceArn: observedLB.Status.AtProvider.Arn, WebACLArnSelector: platform.Select(security.KeyWebACL),
 			}},
-		}},
+		}})
 	}
 	if cfg.CertificateARN == "" {
 		return rs

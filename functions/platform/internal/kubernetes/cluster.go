@@ -52,7 +52,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		{Key: KeyClusterLogGroup, Object: security.LogGroup(cfg, platform.TierKubernetes, KeyClusterLogGroup, "/aws/eks/"+cfg.EKSClusterName()+"/cluster")},
 		{Key: keyLaunchTemplate, Object: launchTemplate(cfg)},
 	}
-	rs = append(rs, loadBalancer(cfg)...)
+	rs = append(rs, loadBalancer(cfg, observed)...)
 	keyARN := clusterKeyARN(observed)
 	if keyARN == "" {
 		return rs, nil

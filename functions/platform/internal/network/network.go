@@ -41,9 +41,16 @@ const (
 	KeyDefaultSecurityGroup = "default-security-group"
 )
 
-// SelectSubnets selects every subnet of a tier of this platform.
+// SelectSubnets selects every subnet of a tier of this platform. It resolves
+// Always: crossplane-runtime otherwise keeps the IDs it found first, and a
+// zone added to or removed from the claim would never reach the field.
+// https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reference/reference.go (IsNoOp)
 func SelectSubnets(tier SubnetTier) *xpv1.Selector {
-	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelSubnetTier: string(tier)}}
+	return &xpv1.Selector{
+		MatchControllerRef: ptr.To(true),
+		MatchLabels:        map[string]string{LabelSubnetTier: string(tier)},
+		Policy:             &xpv1.Policy{Resolve: ptr.To(xpv1.ResolvePolicyAlways)},
+	}
 }
 
 // KeySubnet is the key of the subnet of tier in zone.

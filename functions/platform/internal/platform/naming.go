@@ -1,10 +1,14 @@
 package platform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
+	"strings"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/utils/ptr"
 )
 
@@ -68,7 +72,21 @@ func (c *Config) ReplicaBucketName(purpose string) string {
 
 // Meta is the metadata of the composed resource key of tier.
 func (c *Config) Meta(tier, key string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Labels: map[string]string{LabelTier: tier, LabelResource: key}}
+	return metav1.ObjectMeta{Labels: map[string]string{LabelTier: tier, LabelResource: ResourceLabel(key)}}
+}
+
+// ResourceLabel is the LabelResource value of key: the key itself, or, when
+// the key is longer than a label value may be (63 bytes, e.g. the database
+// ACL rules of a zone in ap-southeast-1), its first 54 bytes, a dash and 8
+// hex digits of its SHA-256, so it stays unique and stable. Keys that fit
+// keep their label, so no existing selector changes.
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+func ResourceLabel(key string) string {
+	if len(key) <= validation.LabelValueMaxLength {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return strings.TrimRight(key[:54], "-_.") + "-" + hex.EncodeToString(sum[:4])
 }
 
 // NamedMeta is Meta for a resource whose AWS name we choose: the name is set
@@ -98,7 +116,7 @@ func (c *Config) Tags(tier, name string) map[string]*string {
 
 // Select is the selector of the composed resource key of the same XR.
 func Select(key string) *xpv1.Selector {
-	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelResource: key}}
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelResource: ResourceLabel(key)}}
 }
 
 // Orphan returns the deletion policy for a stateful resource: Orphan where the

@@ -126,9 +126,13 @@ func webACL(cfg *platform.Config) []platform.Resource {
 	logging := &wafv2v1beta1.WebACLLoggingConfiguration{
 		ObjectMeta: cfg.Meta(platform.TierSecurity, keyWebACLLogging),
 		Spec: wafv2v1beta1.WebACLLoggingConfigurationSpec{ForProvider: wafv2v1beta1.WebACLLoggingConfigurationParameters{
-			Region:                        ptr.To(cfg.Region),
-			ResourceArnSelector:           platform.Select(KeyWebACL),
-			LogDestinationConfigsSelector: platform.Select(KeyWAFLogGroup),
+			Region:              ptr.To(cfg.Region),
+			ResourceArnSelector: platform.Select(KeyWebACL),
+			// provider-aws resolves logDestinationConfigsSelector only against
+			// firehose DeliveryStream, so the log group's ARN is spelled out; it
+			// follows from the partition, region, account and name.
+			// https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+			LogDestinationConfigs: []*string{ptr.To(cfg.ARN("logs", "log-group:"+WAFLogGroupName(cfg)))},
 			// Credentials never reach the logs.
 			RedactedFields: []wafv2v1beta1.RedactedFieldsParameters{
 				{SingleHeader: &wafv2v1beta1.SingleHeaderParameters{Name: ptr.To("authorization")}},

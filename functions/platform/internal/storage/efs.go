@@ -1,7 +1,6 @@
 package storage
 
 import (
-	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	efsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/efs/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -84,7 +83,7 @@ func fileSystem(cfg *platform.Config) []platform.Resource {
 				Region:                 ptr.To(cfg.Region),
 				FileSystemIDSelector:   fsSel,
 				SubnetIDSelector:       platform.Select(network.KeySubnet(network.Private, z.Name)),
-				SecurityGroupsSelector: &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{platform.LabelResource: security.KeyEFSSecurityGroup}},
+				SecurityGroupsSelector: platform.Select(security.KeyEFSSecurityGroup),
 			}},
 		}})
 	}
