@@ -86,11 +86,11 @@ func setUp(ctx context.Context) (*environment, error) {
 	e.record(fmt.Sprintf("provider-aws CRDs of the %d composed kinds established", len(kinds)), time.Since(step))
 
 	step = time.Now()
-	fmt.Println("e2e: starting Crossplane core (init, then start with the External package runtime)")
+	fmt.Println("e2e: installing Crossplane's chart RBAC, starting Crossplane core (init, start with webhooks and the External package runtime) and the RBAC manager, each as its service account")
 	if e.crossplane, err = controlplane.StartCrossplane(ctx, procs, e.kube, e.c, bins, os.Getenv("E2E_CROSSPLANE_CRDS"), dir); err != nil {
 		return e, err
 	}
-	e.record("Crossplane up (core init and start)", time.Since(step))
+	e.record("Crossplane up (chart RBAC, core init and start, RBAC manager)", time.Since(step))
 
 	if err := startFakeProvider(ctx, e, scheme, kinds); err != nil {
 		return e, err

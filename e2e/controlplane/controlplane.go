@@ -1,8 +1,10 @@
 // Package controlplane runs a real Kubernetes control plane and Crossplane as
 // local processes on 127.0.0.1, for the end-to-end suite: etcd,
 // kube-apiserver, kube-controller-manager (garbage collector and namespace
-// controllers, which cascade deletes), Crossplane core with the External
-// package runtime, and the platform function serving mTLS.
+// controllers, which cascade deletes, and ClusterRole aggregation),
+// Crossplane core with the External package runtime and its webhooks, the
+// RBAC manager, each as the service account its Helm chart gives it, and the
+// platform function serving mTLS.
 package controlplane
 
 import (
@@ -45,7 +47,9 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 	}
 	token := "paynext-e2e-" + strconv.FormatInt(serial().Int64(), 36)
 	// One administrator, in system:masters, as a static token: the suite,
-	// Crossplane and the controllers all act as it.
+	// the fake provider and kube-controller-manager act as it. Crossplane
+	// and its RBAC manager act as their own service accounts (see
+	// StartCrossplane).
 	if err := writeFiles(pki, map[string][]byte{"tokens.csv": []byte(token + ",e2e-admin,e2e-admin,system:masters\n")}); err != nil {
 		return nil, err
 	}
@@ -78,6 +82,9 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 		"--client-ca-file="+filepath.Join(pki, "ca.crt"),
 		"--token-auth-file="+filepath.Join(pki, "tokens.csv"),
 		"--authorization-mode=RBAC",
+		// Webhooks are called at their Service's endpoints, not its cluster
+		// IP: nothing routes cluster IPs here (see createWebhookEndpoints).
+		"--enable-aggregator-routing=true",
 		"--service-account-issuer=https://kubernetes.default.svc",
 		"--service-account-key-file="+filepath.Join(pki, "sa.pub"),
 		"--service-account-signing-key-file="+filepath.Join(pki, "sa.key"),
@@ -118,7 +125,9 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 	if _, err := ps.Start("kube-controller-manager", nil, filepath.Join(binDir, "kube-controller-manager"),
 		"--kubeconfig="+kubeconfig,
 		"--authentication-kubeconfig="+kubeconfig, "--authorization-kubeconfig="+kubeconfig,
-		"--controllers=garbage-collector-controller,namespace-controller",
+		// The aggregation controller fills Crossplane's aggregated ClusterRoles
+		// (the chart's crossplane role, the RBAC manager's per-XRD roles).
+		"--controllers=garbage-collector-controller,namespace-controller,clusterrole-aggregation-controller",
 		"--leader-elect=false", "--use-service-account-credentials=false",
 		"--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(kcmPort),
 		"--concurrent-gc-syncs=50"); err != nil {

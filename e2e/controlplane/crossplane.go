@@ -3,6 +3,7 @@ package controlplane
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,20 +11,30 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
-// Names of the secrets `crossplane core init` fills, as the Helm chart names them.
+// Names Crossplane's Helm chart gives its namespace, identities, webhook
+// Service and the secrets `crossplane core init` fills.
 const (
-	CrossplaneNamespace = "crossplane-system"
-	rootCASecret        = "crossplane-root-ca"
-	clientTLSSecret     = "crossplane-tls-client"
+	CrossplaneNamespace   = "crossplane-system"
+	crossplaneAccount     = "crossplane"
+	rbacManagerAccount    = "rbac-manager"
+	webhookService        = "crossplane-webhooks"
+	webhookServicePort    = "9443"
+	rootCASecret          = "crossplane-root-ca"
+	serverTLSSecret       = "crossplane-tls-server"
+	clientTLSSecret       = "crossplane-tls-client"
+	allowedProviderPerms  = "crossplane:allowed-provider-permissions"
+	rbacManagerMetricPort = 8080
 )
 
-// Crossplane is a running Crossplane core.
+// Crossplane is a running Crossplane core and RBAC manager.
 type Crossplane struct {
 	// RootCA signs the certificates of functions Crossplane calls.
 	RootCA *CA
@@ -31,19 +42,66 @@ type Crossplane struct {
 	MetricsURL string
 }
 
-// StartCrossplane runs `crossplane core init` (retrying while its CRDs become
-// established) and then `crossplane core start` with the External package
-// runtime, and returns once Crossplane answers its health probe.
+// StartCrossplane installs Crossplane as its Helm chart does and runs the
+// chart's containers as processes, each with the identity the chart gives
+// it: the chart's service accounts, ClusterRoles, bindings, webhook Service
+// and secrets are applied; `core init` and `core start` run as service
+// account crossplane, `rbac init` and `rbac start` as service account
+// rbac-manager, each with a token the API server issued for it. Webhooks
+// are on: the webhook Service's EndpointSlice points at core's webhook
+// server on this machine, which the API server reaches with aggregator
+// routing.
+// crdsDir is Crossplane's cluster/crds; the chart and webhook configurations
+// are its siblings in the Crossplane source.
 func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client.Client, binDir, crdsDir, dir string) (*Crossplane, error) {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: CrossplaneNamespace}}
 	if err := c.Create(ctx, ns); err != nil {
 		return nil, errors.Wrap(err, "cannot create the Crossplane namespace")
 	}
+	cluster := filepath.Dir(crdsDir)
+	objs, err := RenderChart(filepath.Join(cluster, "charts", "crossplane"), CrossplaneNamespace)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range objs {
+		if err := c.Create(ctx, o); err != nil {
+			return nil, errors.Wrapf(err, "cannot create the chart's %s %s", o.GetKind(), o.GetName())
+		}
+	}
+	if err := CreateProviderEditRole(ctx, c); err != nil {
+		return nil, err
+	}
+	ports, err := FreePorts(3)
+	if err != nil {
+		return nil, err
+	}
+	metricsPort, probePort, webhookPort := ports[0], ports[1], ports[2]
+	if err := createWebhookEndpoints(ctx, c, webhookPort); err != nil {
+		return nil, err
+	}
+
+	idDir := filepath.Join(dir, "identities")
+	if err := os.MkdirAll(idDir, 0o700); err != nil {
+		return nil, errors.Wrap(err, "cannot create the identities directory")
+	}
+	xpKubeconfig, err := k.ServiceAccountKubeconfig(ctx, c, CrossplaneNamespace, crossplaneAccount, idDir)
+	if err != nil {
+		return nil, err
+	}
+	rbacKubeconfig, err := k.ServiceAccountKubeconfig(ctx, c, CrossplaneNamespace, rbacManagerAccount, idDir)
+	if err != nil {
+		return nil, err
+	}
+
 	bin := filepath.Join(binDir, "crossplane")
-	env := append(k.Env(), "POD_NAMESPACE="+CrossplaneNamespace)
-	initEnv := append(env, "ENABLE_WEBHOOKS=false", "CRDS_PATH="+crdsDir,
-		"TLS_CA_SECRET_NAME="+rootCASecret, "TLS_CLIENT_SECRET_NAME="+clientTLSSecret)
-	var err error
+	// The environment the chart's Deployment gives the init container.
+	env := []string{"KUBECONFIG=" + xpKubeconfig, "POD_NAMESPACE=" + CrossplaneNamespace, "POD_SERVICE_ACCOUNT=" + crossplaneAccount}
+	initEnv := append(append([]string(nil), env...),
+		"WEBHOOK_SERVICE_NAME="+webhookService, "WEBHOOK_SERVICE_NAMESPACE="+CrossplaneNamespace,
+		"WEBHOOK_SERVICE_PORT="+webhookServicePort,
+		"TLS_CA_SECRET_NAME="+rootCASecret, "TLS_SERVER_SECRET_NAME="+serverTLSSecret,
+		"TLS_CLIENT_SECRET_NAME="+clientTLSSecret,
+		"CRDS_PATH="+crdsDir, "WEBHOOK_CONFIGS_PATH="+filepath.Join(cluster, "webhookconfigurations"))
 	for attempt := 1; attempt <= 10; attempt++ {
 		var p *Process
 		if p, err = ps.Start(fmt.Sprintf("crossplane-init-%d", attempt), initEnv, bin, "core", "init"); err != nil {
@@ -59,7 +117,101 @@ func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client
 	if err != nil {
 		return nil, errors.Wrap(err, "crossplane core init failed ten times")
 	}
+	rbacEnv := []string{"KUBECONFIG=" + rbacKubeconfig}
+	p, err := ps.Start("rbac-manager-init", rbacEnv, bin, "rbac", "init")
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Wait(2 * time.Minute); err != nil {
+		return nil, errors.Wrapf(err, "crossplane rbac init failed; see %s", p.LogPath)
+	}
 
+	rootCA, err := readTLSSecrets(ctx, c, dir)
+	if err != nil {
+		return nil, err
+	}
+	cacheDir := filepath.Join(dir, "xpkg-cache")
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return nil, errors.Wrap(err, "cannot create the package cache")
+	}
+	// Crossplane binds its metrics, probe and webhook ports on every
+	// interface (it has no host flag); the ports are chosen free and
+	// nothing else listens.
+	p, err = ps.Start("crossplane", append(env, "TLS_SERVER_SECRET_NAME="+serverTLSSecret, "TLS_CLIENT_SECRET_NAME="+clientTLSSecret), bin, "core", "start",
+		"--package-runtime=External",
+		"--webhook-port="+strconv.Itoa(webhookPort),
+		"--tls-server-certs-dir="+filepath.Join(dir, serverTLSSecret),
+		"--tls-client-certs-dir="+filepath.Join(dir, clientTLSSecret),
+		"--cache-dir="+cacheDir,
+		"--metrics-port="+strconv.Itoa(metricsPort), "--health-probe-port="+strconv.Itoa(probePort),
+		"--debug")
+	if err != nil {
+		return nil, err
+	}
+	// Ready includes the webhook server's check.
+	probe := fmt.Sprintf("http://127.0.0.1:%d/readyz", probePort)
+	if err := WaitFor("Crossplane ready (webhook server started)", p, 2*time.Minute, httpOK(http.DefaultClient, probe, "")); err != nil {
+		return nil, err
+	}
+	if err := startRBACManager(ps, rbacEnv, bin); err != nil {
+		return nil, err
+	}
+	return &Crossplane{RootCA: rootCA, MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)}, nil
+}
+
+// createWebhookEndpoints points the chart's webhook Service at port on this
+// machine, as the EndpointSlice controller would point it at Crossplane's
+// pod. With --enable-aggregator-routing the API server calls webhooks at a
+// Service's endpoints rather than its cluster IP, which nothing routes here,
+// and verifies the certificate for the Service's DNS name, the name `core
+// init` issues the server certificate for. The address cannot be 127.0.0.1:
+// the API server rejects loopback endpoints ("may not be in the loopback
+// range (127.0.0.0/8, ::1/128)", ValidateEndpointIP); core's webhook server
+// listens on every interface, so the machine's own address reaches it.
+func createWebhookEndpoints(ctx context.Context, c client.Client, port int) error {
+	ip, err := hostIPv4()
+	if err != nil {
+		return err
+	}
+	es := &discoveryv1.EndpointSlice{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: CrossplaneNamespace,
+			Name:      webhookService + "-local",
+			Labels: map[string]string{
+				discoveryv1.LabelServiceName: webhookService,
+				discoveryv1.LabelManagedBy:   "paynext-e2e",
+			},
+		},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{ip}, Conditions: discoveryv1.EndpointConditions{Ready: ptr.To(true)}}},
+		// The Service's port is unnamed; the API server matches by name. The
+		// port is the one core listens on (chosen free, since other suites
+		// share this machine) where a pod's slice would carry targetPort 9443.
+		Ports: []discoveryv1.EndpointPort{{Name: ptr.To(""), Port: ptr.To(int32(port)), Protocol: ptr.To(corev1.ProtocolTCP)}},
+	}
+	return errors.Wrap(c.Create(ctx, es), "cannot create the webhook Service's EndpointSlice")
+}
+
+// hostIPv4 returns this machine's first IPv4 address an endpoint may hold:
+// not loopback, link-local or unspecified.
+func hostIPv4() (string, error) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return "", errors.Wrap(err, "cannot list this machine's addresses")
+	}
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.To4() == nil || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || n.IP.IsUnspecified() {
+			continue
+		}
+		return n.IP.String(), nil
+	}
+	return "", errors.New("this machine has no non-loopback IPv4 address for the webhook Service's endpoint (the API server rejects 127.0.0.0/8 endpoints)")
+}
+
+// readTLSSecrets writes the server and client certificates `core init` made
+// where the Deployment would mount them, and returns Crossplane's root CA.
+func readTLSSecrets(ctx context.Context, c client.Client, dir string) (*CA, error) {
 	secret := func(name string) (*corev1.Secret, error) {
 		s := &corev1.Secret{}
 		return s, errors.Wrapf(c.Get(ctx, client.ObjectKey{Namespace: CrossplaneNamespace, Name: name}, s), "cannot read secret %s", name)
@@ -72,40 +224,39 @@ func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot read Crossplane's root CA")
 	}
-	clientTLS, err := secret(clientTLSSecret)
-	if err != nil {
-		return nil, err
+	for _, name := range []string{serverTLSSecret, clientTLSSecret} {
+		s, err := secret(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFiles(filepath.Join(dir, name), s.Data); err != nil {
+			return nil, err
+		}
 	}
-	clientDir := filepath.Join(dir, "crossplane-tls-client")
-	if err := writeFiles(clientDir, clientTLS.Data); err != nil {
-		return nil, err
-	}
+	return rootCA, nil
+}
 
-	cacheDir := filepath.Join(dir, "xpkg-cache")
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return nil, errors.Wrap(err, "cannot create the package cache")
+// startRBACManager runs `crossplane rbac start` as the chart's Deployment
+// does. It serves metrics on :8080 on every interface, with no flag to move
+// it, so a second suite on this machine (another worktree's `make e2e`)
+// would make it exit: it waits for the port to be free first.
+func startRBACManager(ps *Processes, env []string, bin string) error {
+	addr := fmt.Sprintf(":%d", rbacManagerMetricPort)
+	if err := WaitFor("port 8080 free for the RBAC manager's metrics (another e2e run on this machine holds it)", nil, 15*time.Minute, func() error {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return err
+		}
+		return l.Close()
+	}); err != nil {
+		return err
 	}
-	ports, err := FreePorts(2)
+	p, err := ps.Start("rbac-manager", env, bin, "rbac", "start", "--provider-clusterrole="+allowedProviderPerms)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	metricsPort, probePort := ports[0], ports[1]
-	// Crossplane binds its metrics and probe ports on every interface (it has
-	// no host flag); the ports are chosen free and nothing else listens.
-	p, err := ps.Start("crossplane", env, bin, "core", "start",
-		"--package-runtime=External", "--enable-webhooks=false",
-		"--tls-client-certs-dir="+clientDir,
-		"--cache-dir="+cacheDir,
-		"--metrics-port="+strconv.Itoa(metricsPort), "--health-probe-port="+strconv.Itoa(probePort),
-		"--debug")
-	if err != nil {
-		return nil, err
-	}
-	probe := fmt.Sprintf("http://127.0.0.1:%d/healthz", probePort)
-	if err := WaitFor("Crossplane healthy", p, 2*time.Minute, httpOK(http.DefaultClient, probe, "")); err != nil {
-		return nil, err
-	}
-	return &Crossplane{RootCA: rootCA, MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)}, nil
+	url := fmt.Sprintf("http://127.0.0.1:%d/metrics", rbacManagerMetricPort)
+	return WaitFor("RBAC manager serving metrics", p, time.Minute, httpOK(http.DefaultClient, url, ""))
 }
 
 // Function is the platform function serving mTLS on loopback.
