@@ -37,7 +37,10 @@ type Inputs struct {
 
 // Build makes the runtime image: one layer holding only the binary, owned by
 // root and not writable, so the non-root process cannot replace it; no base
-// image, hence no shell, no package manager, nothing but the function.
+// image, hence no shell, no package manager, nothing but the function. The
+// binary is executable by anyone because Crossplane's Deployment runtime
+// overrides the image's user with 2000:2000 (crossplane v2.4.0
+// internal/controller/pkg/runtime/runtime.go RunAsUser).
 func Build(in Inputs) (v1.Image, error) {
 	if len(in.Binary) == 0 {
 		return nil, fmt.Errorf("the function binary is empty")
