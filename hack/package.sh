@@ -23,8 +23,13 @@ rm -rf "$out" && mkdir -p "$out/root/function" "$out/root/configuration" "$out/m
 revision=$(git rev-parse HEAD)
 [ -z "$(git status --porcelain)" ] || revision=$revision-dirty
 created=$(git log -1 --format=%ct)
-log "building the function for linux/$arch ($revision)"
-CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags="-s -w" -o "$out/function" ./functions/platform
+log "building the function for linux/$arch ($revision) with $(go env GOVERSION)"
+# Everything that changes the bytes is pinned here, not taken from the
+# environment: the CPU level, no VCS stamp (the image labels carry the commit),
+# no paths. The Go toolchain version still matters: same commit, same Go,
+# same digest.
+CGO_ENABLED=0 GOOS=linux GOARCH=$arch GOAMD64=v1 GOARM64=v8.0 \
+  go build -trimpath -buildvcs=false -ldflags="-s -w" -o "$out/function" ./functions/platform
 go run ./hack/image -binary "$out/function" -os linux -arch "$arch" -created "$created" \
   -source https://github.com/paynext/platform -revision "$revision" -version "$VERSION" \
   -o "$out/function-runtime.tar"

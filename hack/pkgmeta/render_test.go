@@ -82,8 +82,11 @@ func TestOneNameForTheFunction(t *testing.T) {
 	}
 }
 
-// bounded is a range from a version up to, not including, the next major.
-var bounded = regexp.MustCompile(`^>=v(\d+)\.\d+\.\d+ <v(\d+)\.0\.0$`)
+// bounded is a range from a version up to, not including, the next major,
+// with the comma both semver libraries read as "and": Masterminds/semver v1,
+// which the Crossplane CLI v2.2.1 lints crossplane.version with (a space is
+// "improperly formatted" there), and v3, which Crossplane core v2.4.0 uses.
+var bounded = regexp.MustCompile(`^>=v(\d+)\.\d+\.\d+, <v(\d+)\.0\.0$`)
 
 // TestEveryRangeIsBounded: no dependency admits a new major version (a
 // provider-aws v3 or a Crossplane v3 may drop what the platform renders).
@@ -92,7 +95,7 @@ func TestEveryRangeIsBounded(t *testing.T) {
 	check := func(what, constraint string) {
 		m := bounded.FindStringSubmatch(constraint)
 		if m == nil || fmt.Sprint(atoi(m[1])+1) != m[2] {
-			t.Errorf("%s: want >=vX.Y.Z <v(X+1).0.0, got %q", what, constraint)
+			t.Errorf("%s: want >=vX.Y.Z, <v(X+1).0.0, got %q", what, constraint)
 		}
 	}
 	check("crossplane.version", r.Configuration.Spec.Crossplane.Version)
@@ -101,7 +104,7 @@ func TestEveryRangeIsBounded(t *testing.T) {
 		if d.Provider != "" {
 			providers++
 			check(d.Provider, d.Version)
-			if !strings.HasPrefix(d.Version, ">=v2.4.0 ") {
+			if !strings.HasPrefix(d.Version, ">=v2.4.0,") {
 				t.Errorf("%s: want at least v2.4.0, the provider-aws go.mod pins, got %q", d.Provider, d.Version)
 			}
 		}

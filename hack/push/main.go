@@ -84,7 +84,7 @@ func push(ctx context.Context, log io.Writer, registry, version, file string, op
 	for u := range updates { // remote.Write closes updates when it returns
 		if u.Total > 0 && u.Complete*10/u.Total > lastTenth {
 			lastTenth = u.Complete * 10 / u.Total
-			fmt.Fprintf(log, "push: %s %3d%% of %.1f MB\n", repo, lastTenth*10, float64(u.Total)/1e6)
+			fmt.Fprintf(log, "push: %s %3d%% of %s\n", repo, lastTenth*10, size(u.Total))
 		}
 		uploaded = max(uploaded, u.Complete)
 	}
@@ -92,8 +92,15 @@ func push(ctx context.Context, log io.Writer, registry, version, file string, op
 		return "", fmt.Errorf("cannot push %s to %s: %w", file, tag, err)
 	}
 	ref := tag.String() + "@" + d.String()
-	fmt.Fprintf(log, "push: pushed %s (%.1f MB uploaded)\n", ref, float64(uploaded)/1e6)
+	fmt.Fprintf(log, "push: pushed %s (%s uploaded)\n", ref, size(uploaded))
 	return ref, nil
+}
+
+func size(n int64) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // annotateLayers is what `crossplane xpkg push` does before it writes
