@@ -9,6 +9,13 @@ XR ?= examples/claims/prod.yaml
 OBSERVED ?=
 HELD_OUT := $(wildcard functions/platform/testdata/claims/*.yaml)
 CRD_OUT := _output/crd
+# The one setting that names the packages: the registry and organisation they
+# are pushed to. The Configuration's dependency, the name the Composition calls
+# the function by and examples/functions.yaml follow from it (hack/pkgmeta);
+# `make generate` writes the committed files for these defaults.
+REGISTRY ?= xpkg.paynext.io/paynext
+VERSION ?= v0.1.0
+export REGISTRY VERSION
 
 .PHONY: help
 help: ## Show the targets.
@@ -21,17 +28,17 @@ tools: ## Build the pinned Crossplane CLI and controller-gen into bin/.
 	@echo "make tools: bin/crossplane and bin/controller-gen are installed"
 
 .PHONY: generate
-generate: ## Regenerate the XRD from apis/ and the example XRs from the example claims.
+generate: ## Regenerate the XRD from apis/, the example XRs from the claims, and the package names from REGISTRY and VERSION.
 	@hack/generate.sh .
-	@echo "make generate: apis/platform/definition.yaml and examples/xrs/ are up to date"
+	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml and examples/functions.yaml are up to date for $(REGISTRY) $(VERSION)"
 
 .PHONY: check-generated
-check-generated: ## Fail when the committed XRD or example XRs drift from their sources.
+check-generated: ## Fail when the committed XRD, example XRs or package names drift from their sources.
 	@hack/check-generated.sh
-	@echo "make check-generated: the XRD matches the Go types and examples/xrs the claims"
+	@echo "make check-generated: the XRD matches the Go types, examples/xrs the claims, and the package names $(REGISTRY) $(VERSION)"
 
 .PHONY: build
-build: ## Build the function binary into bin/ as the Dockerfile does (static, trimmed).
+build: ## Build the function binary into bin/ as the runtime image holds it (static, trimmed).
 	@CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o bin/function-paynext-platform ./functions/platform
 	@echo "make build: bin/function-paynext-platform (static, as in the image)"
 
@@ -82,10 +89,18 @@ argocd-cm: ## Regenerate the health-check keys of deploy/argocd/config/argocd-cm
 	@go test -count=1 ./deploy/argocd -run TestArgoCDConfigMapHealthKeys -update
 	@echo "make argocd-cm: deploy/argocd/config/argocd-cm.yaml holds every resource_customizations/*/*/health.lua"
 
-.PHONY: package
-package: ## Build the Configuration package offline into _output/package/.
+.PHONY: xpkg
+xpkg: ## Build the Function (runtime image embedded, no Docker) and Configuration packages into _output/package/ for REGISTRY and VERSION.
 	@hack/package.sh
-	@echo "make package: built _output/package/configuration-paynext-platform.xpkg"
+	@echo "make xpkg: built _output/package/function-paynext-platform.xpkg and configuration-paynext-platform.xpkg for $(REGISTRY) $(VERSION)"
+
+.PHONY: package
+package: xpkg ## The same as make xpkg.
+
+.PHONY: push
+push: xpkg ## Push both packages to REGISTRY at VERSION (go-containerregistry; credentials from ~/.docker/config.json): make push REGISTRY=… VERSION=…
+	@go run ./hack/push -registry $(REGISTRY) -version $(VERSION) _output/package/function-paynext-platform.xpkg _output/package/configuration-paynext-platform.xpkg
+	@echo "make push: pushed $(REGISTRY)/function-paynext-platform:$(VERSION) and $(REGISTRY)/configuration-paynext-platform:$(VERSION)"
 
 .PHONY: clean
 clean: ## Remove build output (bin/ and _output/).

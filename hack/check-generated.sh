@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates into a scratch directory and fails on any difference from the
-# committed files: the XRD must be what the Go types generate.
+# committed files: the XRD must be what the Go types generate, and the package
+# names what REGISTRY and VERSION give (hack/pkgmeta).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 hack/generate.sh "$scratch"
 status=0
-for f in apis/platform/definition.yaml examples/xrs/*.yaml; do
+for f in apis/platform/definition.yaml examples/xrs/*.yaml package/crossplane.yaml compositions/platform.yaml examples/functions.yaml; do
   if ! diff -u "$f" "$scratch/$f"; then
     echo "check-generated: $f is stale: run make generate and commit the result" >&2
     status=1

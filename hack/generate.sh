@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Generates, under the directory given (the repository root by default):
 # apis/platform/definition.yaml from the Go types (controller-gen, then
-# hack/xrdgen) and examples/xrs/<env>.yaml from examples/claims/<env>.yaml.
+# hack/xrdgen), examples/xrs/<env>.yaml from examples/claims/<env>.yaml, and
+# from REGISTRY and VERSION (set by the Makefile) the files that name the
+# packages: package/crossplane.yaml, compositions/platform.yaml and
+# examples/functions.yaml (hack/pkgmeta).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-.}
+: "${REGISTRY:?REGISTRY is unset: run make generate, which sets it}" "${VERSION:?VERSION is unset: run make generate, which sets it}"
 hack/install-tool.sh controller-gen
 crd=$(mktemp -d)
 trap 'rm -rf "$crd"' EXIT
@@ -19,3 +23,4 @@ for claim in examples/claims/*.yaml; do
     bin/claimtoxr -xrd "$dest/apis/platform/definition.yaml" "$claim"; } > "$dest/examples/xrs/$env.yaml"
   echo "generate: examples/xrs/$env.yaml" >&2
 done
+go run ./hack/pkgmeta -registry "$REGISTRY" -version "$VERSION" -out "$dest"
