@@ -30,7 +30,12 @@ import (
 )
 
 const (
-	functionName      = "function-paynext-platform"
+	// functionPackage is the function's package file and repository;
+	// functionName is the Function object's name, the one Crossplane's
+	// package manager gives it as a dependency of the Configuration and the
+	// Composition calls (go run ./hack/pkgmeta -registry xpkg.paynext.io/paynext -function-name).
+	functionPackage   = "function-paynext-platform"
+	functionName      = "paynext-function-paynext-platform"
 	configurationName = "configuration-paynext-platform"
 	claimNamespace    = "payments"
 	claimCRD          = "paynextplatforms.platform.paynext.io"
@@ -201,7 +206,7 @@ func installPackages(ctx context.Context, e *environment) error {
 		return err
 	}
 	pkgs := os.Getenv("E2E_PACKAGES")
-	fnRef, err := e.registry.Push(filepath.Join(pkgs, functionName+".xpkg"), "paynext/"+functionName, "v0.1.0")
+	fnRef, err := e.registry.Push(filepath.Join(pkgs, functionPackage+".xpkg"), "paynext/"+functionPackage, "v0.1.0")
 	if err != nil {
 		return err
 	}
