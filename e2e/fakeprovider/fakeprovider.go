@@ -143,7 +143,7 @@ func (r *reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 func (r *reconciler) record(op Operation, u *unstructured.Unstructured) {
 	l := u.GetLabels()
-	r.journal.record(Event{
+	r.journal.Record(Event{
 		Operation:    op,
 		Kind:         r.gvk.Group + "/" + r.gvk.Kind,
 		Name:         u.GetName(),

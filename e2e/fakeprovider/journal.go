@@ -43,7 +43,8 @@ type Journal struct {
 	events []Event
 }
 
-func (j *Journal) record(e Event) {
+// Record appends e, stamped now.
+func (j *Journal) Record(e Event) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	e.At = time.Now()
