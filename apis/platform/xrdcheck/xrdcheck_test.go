@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
 )
 
 func load(t *testing.T) *Validator {
@@ -105,5 +107,37 @@ func TestCrossplaneFieldsAreKnown(t *testing.T) {
 	s["resourceRef"] = map[string]any{"apiVersion": "platform.paynext.io/v1alpha1", "kind": "XPayNextPlatform", "name": "prod-x7k2p"}
 	if errs := load(t).Validate(c); len(errs) > 0 {
 		t.Errorf("want Crossplane's own claim fields accepted, got: %v", errs.ToAggregate())
+	}
+}
+
+// TestXRDRejectsBadInputNamingTheField runs the bad-input matrix against the
+// XRD's own schema and CEL rules: the API server rejects what it can express
+// before the function ever sees it.
+func TestXRDRejectsBadInputNamingTheField(t *testing.T) {
+	cases, err := invalidspec.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := load(t)
+	checked := 0
+	for _, tc := range cases {
+		if !tc.CheckedByXRD() {
+			continue
+		}
+		checked++
+		t.Run(tc.Name, func(t *testing.T) {
+			c := claim(t, "prod")
+			tc.Apply(c["spec"].(map[string]any))
+			errs := v.Validate(c)
+			if len(errs) == 0 {
+				t.Fatalf("want the XRD to reject the claim naming %s; it accepted it", tc.FieldForXRD())
+			}
+			if msg := errs.ToAggregate().Error(); !strings.Contains(msg, tc.FieldForXRD()) {
+				t.Errorf("want the XRD's error to name %s, got: %s", tc.FieldForXRD(), msg)
+			}
+		})
+	}
+	if checked == 0 {
+		t.Fatal("the bad-input matrix has no case the XRD checks")
 	}
 }
