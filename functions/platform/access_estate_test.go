@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/internal/awsrules"
 	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/internal/iampolicy"
 )
@@ -145,8 +145,8 @@ func newEstate(t *testing.T, f *Function, file string) *estate {
 			if b == nil {
 				t.Fatalf("%s: an encryption configuration selects no bucket", file)
 			}
-			b.keyLabel = selected(dig(fp, "rule", 0, "applyServerSideEncryptionByDefault", 0), "kmsMasterKeyIdSelector")
-			b.bucketKey, _ = dig(fp, "rule", 0, "bucketKeyEnabled").(bool)
+			b.keyLabel = selected(awsrules.Dig(fp, "rule", 0, "applyServerSideEncryptionByDefault", 0), "kmsMasterKeyIdSelector")
+			b.bucketKey, _ = awsrules.Dig(fp, "rule", 0, "bucketKeyEnabled").(bool)
 		}
 	}
 	for _, tp := range e.topics {
@@ -274,14 +274,14 @@ func typed[T any](t *testing.T, o *composed.Unstructured) *T {
 }
 
 func fpOf(o *composed.Unstructured) map[string]any {
-	fp, _ := dig(o.Object, "spec", "forProvider").(map[string]any)
+	fp, _ := awsrules.Dig(o.Object, "spec", "forProvider").(map[string]any)
 	return fp
 }
 
 // str is a string field of the observed resource (atProvider carries the
 // forProvider fields and the ID the fake provider assigned).
 func str(o *composed.Unstructured, field string) string {
-	s, _ := dig(o.Object, "status", "atProvider", field).(string)
+	s, _ := awsrules.Dig(o.Object, "status", "atProvider", field).(string)
 	return s
 }
 
@@ -290,7 +290,7 @@ func externalName(o *composed.Unstructured) string {
 }
 
 func regionOf(o *composed.Unstructured, def string) string {
-	if r, _ := dig(o.Object, "spec", "forProvider", "region").(string); r != "" {
+	if r, _ := awsrules.Dig(o.Object, "spec", "forProvider", "region").(string); r != "" {
 		return r
 	}
 	return def
@@ -298,31 +298,8 @@ func regionOf(o *composed.Unstructured, def string) string {
 
 // selected is the resource label a selector field selects.
 func selected(v any, field string) string {
-	s, _ := dig(v, field, "matchLabels", platform.LabelResource).(string)
+	s, _ := awsrules.Dig(v, field, "matchLabels", platform.LabelResource).(string)
 	return s
-}
-
-// dig walks maps (by string) and lists (by int).
-func dig(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = m[k]
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				return nil
-			}
-			v = l[k]
-		default:
-			panic(fmt.Sprintf("dig: %T", p))
-		}
-	}
-	return v
 }
 
 func deref(s *string) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
+	"github.com/paynext/platform/internal/awsrules"
 	"github.com/paynext/platform/internal/iampolicy"
 )
 
@@ -358,9 +359,9 @@ var requiredPaths = []pathRule{{
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("LB", "elbv2", func(_ string, o *composed.Unstructured) {
-			al := dig(fpOf(o), "accessLogs", 0)
+			al := awsrules.Dig(fpOf(o), "accessLogs", 0)
 			b := e.buckets[selected(al, "bucketSelector")]
-			prefix, _ := dig(al, "prefix").(string)
+			prefix, _ := awsrules.Dig(al, "prefix").(string)
 			out = append(out, e.s3Path("elb log delivery", service("logdelivery.elasticloadbalancing.amazonaws.com"), "s3:PutObject", b,
 				prefix+"/AWSLogs/"+e.account+"/elasticloadbalancing/"+e.region+"/2026/11/29/x.log.gz", tls(), nil))
 		})
@@ -387,7 +388,7 @@ var requiredPaths = []pathRule{{
 			fp := fpOf(o)
 			r := e.role(t, selected(fp, "roleSelector"))
 			src := e.buckets[selected(fp, "bucketSelector")]
-			dest := dig(fp, "rule", 0, "destination", 0)
+			dest := awsrules.Dig(fp, "rule", 0, "destination", 0)
 			dst := e.buckets[selected(dest, "bucketSelector")]
 			s3 := service("s3.amazonaws.com")
 			out = append(out, e.assumePath("s3", s3, "sts:AssumeRole", r, iampolicy.Context{"aws:SourceAccount": {e.account}, "aws:SourceArn": {src.arn}}))
@@ -401,7 +402,7 @@ var requiredPaths = []pathRule{{
 				out = append(out, e.kmsPaths("replication role via s3 ("+src.label+")", e.as(r), e.key(t, src.keyLabel), ctx, id, "kms:Decrypt")...)
 			}
 			ctx := iampolicy.Context{"kms:ViaService": {"s3." + dst.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {dst.arn}}
-			out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, selected(dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyIdSelector")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
+			out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, selected(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyIdSelector")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
 		})
 		return out
 	},
@@ -418,7 +419,7 @@ var requiredPaths = []pathRule{{
 		e.each("Plan", "backup", func(_ string, plan *composed.Unstructured) {
 			copies := false
 			for _, rule := range fpOf(plan)["rule"].([]any) {
-				if dig(rule, "copyAction", 0, "destinationVaultArn") != nil {
+				if awsrules.Dig(rule, "copyAction", 0, "destinationVaultArn") != nil {
 					copies = true
 				}
 			}
@@ -456,7 +457,7 @@ var requiredPaths = []pathRule{{
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("LaunchTemplate", "ec2", func(_ string, lt *composed.Unstructured) {
-			kl := selected(dig(fpOf(lt), "blockDeviceMappings", 0, "ebs", 0), "kmsKeyIdSelector")
+			kl := selected(awsrules.Dig(fpOf(lt), "blockDeviceMappings", 0, "ebs", 0), "kmsKeyIdSelector")
 			if kl == "" {
 				return
 			}
@@ -480,7 +481,7 @@ var requiredPaths = []pathRule{{
 			fp := fpOf(c)
 			r := e.role(t, selected(fp, "roleArnSelector"))
 			out = append(out, e.assumePath("eks", service("eks.amazonaws.com"), "sts:AssumeRole", r, iampolicy.Context{"aws:SourceAccount": {e.account}}))
-			arn, _ := dig(fp, "encryptionConfig", 0, "provider", 0, "keyArn").(string)
+			arn, _ := awsrules.Dig(fp, "encryptionConfig", 0, "provider", 0, "keyArn").(string)
 			if arn == "" {
 				t.Errorf("%s: the EKS cluster has no secrets encryption key", e.file)
 				return
@@ -503,7 +504,7 @@ var requiredPaths = []pathRule{{
 			fp := fpOf(px)
 			r := e.role(t, selected(fp, "roleArnSelector"))
 			out = append(out, e.assumePath("rds", service("rds.amazonaws.com"), "sts:AssumeRole", r, iampolicy.Context{"aws:SourceAccount": {e.account}}))
-			fake, _ := dig(fp, "auth", 0, "secretArn").(string)
+			fake, _ := awsrules.Dig(fp, "auth", 0, "secretArn").(string)
 			// The fake provider reports its own account; the secret lives in
 			// the platform's.
 			secret := e.arn("secretsmanager", e.region, fake[strings.Index(fake, "secret:"):])

@@ -92,7 +92,7 @@ func (r *Render) Of(group, kind string) []*unstructured.Unstructured {
 // Selected is the resource a selector at path (under spec.forProvider)
 // selects by the platform's resource label, or nil.
 func (r *Render) Selected(o *unstructured.Unstructured, path ...any) *unstructured.Unstructured {
-	sel, _ := dig(o.Object, append([]any{"spec", "forProvider"}, path...)...).(map[string]any)
+	sel, _ := Dig(o.Object, append([]any{"spec", "forProvider"}, path...)...).(map[string]any)
 	if sel == nil {
 		return nil
 	}
@@ -113,8 +113,9 @@ func (r *Render) SelectingThis(target *unstructured.Unstructured, group, kind st
 	return out
 }
 
-// dig walks maps by string keys and lists by int indices.
-func dig(v any, path ...any) any {
+// Dig walks a JSON-like value: maps by string keys, lists by int indices;
+// nil where the path leads nowhere.
+func Dig(v any, path ...any) any {
 	for _, p := range path {
 		switch k := p.(type) {
 		case string:
@@ -136,7 +137,7 @@ func dig(v any, path ...any) any {
 
 // fp is a value under spec.forProvider.
 func fp(o *unstructured.Unstructured, path ...any) any {
-	return dig(o.Object, append([]any{"spec", "forProvider"}, path...)...)
+	return Dig(o.Object, append([]any{"spec", "forProvider"}, path...)...)
 }
 
 func fpString(o *unstructured.Unstructured, path ...any) string {
@@ -170,7 +171,7 @@ func externalName(o *unstructured.Unstructured) string {
 
 // deletionPolicy is Crossplane's: Delete unless the resource says Orphan.
 func deletionPolicy(o *unstructured.Unstructured) string {
-	if p, _ := dig(o.Object, "spec", "deletionPolicy").(string); p != "" {
+	if p, _ := Dig(o.Object, "spec", "deletionPolicy").(string); p != "" {
 		return p
 	}
 	return "Delete"
