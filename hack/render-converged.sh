@@ -15,6 +15,8 @@ log() { echo "render-converged: $*" >&2; }
 go build -o "$bin/observe" ./internal/fakeaws/cmd/observe
 go build -o "$bin/claimtoxr" ./hack/claimtoxr
 region=$("$bin/claimtoxr" "$input" | sed -n 's/^  region: //p')
+# The claim's own account when it names one; else fakeaws's fabricated one.
+account=$("$bin/claimtoxr" "$input" | sed -n "s/^  accountId: ['\"]*\([0-9]*\)['\"]*$/\1/p")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,7 +25,7 @@ render "$input"
 previous=$(grep -c '^kind: ' "$work/rendered.yaml")
 log "render 1: $previous objects"
 for pass in 2 3 4 5 6 7 8 9; do
-  "$bin/observe" "$region" < "$work/rendered.yaml" > "$work/observed.yaml" 2> "$work/observe.err" || { cat "$work/observe.err" >&2; exit 1; }
+  "$bin/observe" "$region" "$account" < "$work/rendered.yaml" > "$work/observed.yaml" 2> "$work/observe.err" || { cat "$work/observe.err" >&2; exit 1; }
   render "$input" "$work/observed.yaml"
   count=$(grep -c '^kind: ' "$work/rendered.yaml")
   log "render $pass: $count objects"
@@ -31,4 +33,4 @@ for pass in 2 3 4 5 6 7 8 9; do
   previous=$count
 done
 cat "$work/rendered.yaml"
-log "converged: $count objects from $input (IDs, ARNs and the observed account are fabricated by internal/fakeaws; nothing was sent to AWS)"
+log "converged: $count objects from $input (IDs and ARNs fabricated by internal/fakeaws, in account ${account:-111122223333 (fabricated: the claim names none)}; nothing was sent to AWS)"

@@ -56,8 +56,15 @@ func ConnectionDetails(key string, observed *composed.Unstructured) resource.Con
 	return nil
 }
 
-// ObserveOne returns the observed form of one desired resource.
+// ObserveOne returns the observed form of one desired resource, in the fake
+// account AccountID.
 func ObserveOne(key string, desired *composed.Unstructured, region string) *composed.Unstructured {
+	return ObserveOneIn(key, desired, region, AccountID)
+}
+
+// ObserveOneIn is ObserveOne in the given account: a claim that names its
+// account gets ARNs in that account, as its policies do.
+func ObserveOneIn(key string, desired *composed.Unstructured, region, account string) *composed.Unstructured {
 	o := desired.DeepCopy()
 	kind := o.GetKind()
 	// A resource in another region (the DR keys) is reported there.
@@ -76,20 +83,20 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 	if strings.Contains(region, "-gov-") {
 		partition = "aws-us-gov"
 	}
-	arn := "arn:" + partition + ":" + svc + ":" + region + ":" + AccountID + ":" + strings.ToLower(kind) + "/" + id
+	arn := "arn:" + partition + ":" + svc + ":" + region + ":" + account + ":" + strings.ToLower(kind) + "/" + id
 	switch kind {
 	case "Key":
 		id = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-		arn = "arn:" + partition + ":kms:" + region + ":" + AccountID + ":key/" + id
+		arn = "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + id
 	case "Role":
 		name := o.GetAnnotations()["crossplane.io/external-name"]
-		id, arn = name, "arn:"+partition+":iam::"+AccountID+":role/"+name
+		id, arn = name, "arn:"+partition+":iam::"+account+":role/"+name
 	case "Group":
 		name := o.GetAnnotations()["crossplane.io/external-name"]
-		id, arn = name, "arn:"+partition+":logs:"+region+":"+AccountID+":log-group:"+name
+		id, arn = name, "arn:"+partition+":logs:"+region+":"+account+":log-group:"+name
 	case "Alias":
 		id = o.GetAnnotations()["crossplane.io/external-name"]
-		arn = "arn:" + partition + ":kms:" + region + ":" + AccountID + ":" + id
+		arn = "arn:" + partition + ":kms:" + region + ":" + account + ":" + id
 	}
 
 	if o.GetName() == "" {
@@ -127,10 +134,10 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 		atProvider["identity"] = []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(h[:32])}}}}
 		atProvider["certificateAuthority"] = []any{map[string]any{"data": "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0K"}}
 	case "elbv2.aws.upbound.io/LBTargetGroup":
-		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + awsName(o) + "/" + h[:16]
+		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + account + ":targetgroup/" + awsName(o) + "/" + h[:16]
 		atProvider["arn"] = arn
 	case "elbv2.aws.upbound.io/LB":
-		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/app/" + awsName(o) + "/" + h[:16]
+		arn = "arn:" + partition + ":elasticloadbalancing:" + region + ":" + account + ":loadbalancer/app/" + awsName(o) + "/" + h[:16]
 		atProvider["arn"] = arn
 		atProvider["dnsName"] = awsName(o) + "-" + h[:10] + "." + region + ".elb.amazonaws.com"
 	}
@@ -141,7 +148,7 @@ func ObserveOne(key string, desired *composed.Unstructured, region string) *comp
 			atProvider["endpoint"] = host
 			atProvider["readerEndpoint"] = strings.Replace(host, ".", ".cluster-ro-", 1)
 			atProvider["masterUserSecret"] = []any{map[string]any{
-				"secretArn":    "arn:" + partition + ":secretsmanager:" + region + ":" + AccountID + ":secret:rds!cluster-" + h[:8] + "-" + h[8:14],
+				"secretArn":    "arn:" + partition + ":secretsmanager:" + region + ":" + account + ":secret:rds!cluster-" + h[:8] + "-" + h[8:14],
 				"secretStatus": "active",
 			}}
 		case "Proxy":

@@ -5,7 +5,10 @@
 // without AWS; hack/validate.sh does that so second-phase resources are
 // schema-validated too.
 //
-//	crossplane render … | observe REGION > observed.yaml
+//	crossplane render … | observe REGION [ACCOUNT] > observed.yaml
+//
+// ACCOUNT (default fakeaws.AccountID) is the account the fabricated ARNs
+// name: the claim's spec.accountId when it has one.
 package main
 
 import (
@@ -23,11 +26,15 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: observe REGION < rendered.yaml > observed.yaml")
+	if len(os.Args) != 2 && len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: observe REGION [ACCOUNT] < rendered.yaml > observed.yaml")
 		os.Exit(2)
 	}
-	n, err := observe(os.Stdin, os.Stdout, os.Args[1])
+	account := fakeaws.AccountID
+	if len(os.Args) == 3 && os.Args[2] != "" {
+		account = os.Args[2]
+	}
+	n, err := observe(os.Stdin, os.Stdout, os.Args[1], account)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "observe:", err)
 		os.Exit(1)
@@ -35,7 +42,7 @@ func main() {
 	fmt.Fprintf(os.Stderr, "observe: %d composed resources observed\n", n)
 }
 
-func observe(in io.Reader, out io.Writer, region string) (int, error) {
+func observe(in io.Reader, out io.Writer, region, account string) (int, error) {
 	dec := yaml.NewYAMLOrJSONDecoder(bufio.NewReader(in), 4096)
 	n := 0
 	for {
@@ -51,7 +58,7 @@ func observe(in io.Reader, out io.Writer, region string) (int, error) {
 		if key == "" {
 			continue // the XR itself, or results
 		}
-		o := fakeaws.ObserveOne(key, cd, region)
+		o := fakeaws.ObserveOneIn(key, cd, region, account)
 		b, err := sigsyaml.Marshal(o.Object)
 		if err != nil {
 			return n, err
