@@ -7,8 +7,8 @@
 // journals every external create, update and delete and can inject AWS
 // errors. The end-to-end suite does not run it yet (it runs e2e/fakeprovider):
 // under it, the provider's reference resolver strips list-nested fields
-// Crossplane applies (see README, End-to-end, Limits), which the platform must
-// fix before the suite can switch.
+// Crossplane applies (README: End-to-end, "provider-aws's runtime, and what
+// it found"), which the platform must fix before the suite can switch.
 package providerruntime
 
 import (
