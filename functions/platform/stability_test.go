@@ -84,8 +84,9 @@ func forProvider(r *resource.DesiredComposed, field string) string {
 
 // TestNothingIsDroppedWhileAPrecursorIsUnobserved: resources that wait for
 // observed state (the cluster for its key, node groups for the launch
-// template, IRSA for the issuer, the proxy for the master secret, everything
-// for the account) must stay desired when that precursor's MR is briefly gone
+// template, IRSA for the issuer, the proxy for the master secret, the WAF
+// association for the load balancer, everything for the account) must stay
+// desired when that precursor's MR is briefly gone
 // (deleted by hand, being recreated): dropping them would delete them.
 func TestNothingIsDroppedWhileAPrecursorIsUnobserved(t *testing.T) {
 	f := newTestFunction(t)
@@ -96,7 +97,7 @@ func TestNothingIsDroppedWhileAPrecursorIsUnobserved(t *testing.T) {
 	xr["status"] = rsp.GetDesired().GetComposite().GetResource().AsMap()["status"]
 	req.Observed.Composite = newRequest(t, xr, nil).Observed.Composite
 	want := desiredOf(t, rsp)
-	precursors := map[string]bool{"Key": true, "LaunchTemplate": true, "Cluster": true, "VPC": true}
+	precursors := map[string]bool{"Key": true, "LaunchTemplate": true, "Cluster": true, "VPC": true, "LB": true}
 	for name, oc := range req.Observed.Resources {
 		kind, _ := oc.GetResource().AsMap()["kind"].(string)
 		if !precursors[kind] {

@@ -73,11 +73,11 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 	// provider-aws resolves resourceArnSelector only against apigateway
 	// Stage, so the ALB's ARN is set once AWS reports it (it carries an ID
 	// AWS picks).
-	if observedLB := (&elbv2v1beta1.LB{}); observed.Get(KeyLoadBalancer, observedLB) && ptr.Deref(observedLB.Status.AtProvider.Arn, "") != "" {
+	if arn := loadBalancerARN(observed); arn != "" {
 		rs = append(rs, platform.Resource{Key: keyWAFAssociated, Object: &wafv2v1beta1.WebACLAssociation{
 			ObjectMeta: cfg.Meta(platform.TierKubernetes, keyWAFAssociated),
 			Spec: wafv2v1beta1.WebACLAssociationSpec{ForProvider: wafv2v1beta1.WebACLAssociationParameters{
-				Region: ptr.To(cfg.Region), ResourceArn: observedLB.Status.AtProvider.Arn, WebACLArnSelector: platform.Select(security.KeyWebACL),
+				Region: ptr.To(cfg.Region), ResourceArn: ptr.To(arn), WebACLArnSelector: platform.Select(security.KeyWebACL),
 			}},
 		}})
 	}
@@ -107,4 +107,20 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			}},
 		}},
 	)
+}
+
+// loadBalancerARN is the ALB's observed ARN or, while the ALB is not
+// observed, the one the existing WAF association already names: a briefly
+// unobserved ALB must never drop the association from the desired state
+// (which would detach the WAF).
+func loadBalancerARN(observed platform.Observed) string {
+	var lb elbv2v1beta1.LB
+	if observed.Get(KeyLoadBalancer, &lb) && ptr.Deref(lb.Status.AtProvider.Arn, "") != "" {
+		return *lb.Status.AtProvider.Arn
+	}
+	var a wafv2v1beta1.WebACLAssociation
+	if observed.Get(keyWAFAssociated, &a) {
+		return ptr.Deref(a.Spec.ForProvider.ResourceArn, "")
+	}
+	return ""
 }
