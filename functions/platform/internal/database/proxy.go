@@ -34,8 +34,10 @@ func proxy(cfg *platform.Config, masterSecretARN string) []platform.Resource {
 				IdleClientTimeout:          ptr.To(1800.0),
 				RoleArnSelector:            platform.Select(security.KeyRole(security.RoleRDSProxy)),
 				VPCSecurityGroupIDSelector: platform.Select(security.KeyDatabaseProxySecurityGr),
-				VPCSubnetIdsSelector:       network.SelectSubnets(network.Private),
-				Tags:                       cfg.Tags(platform.TierDatabase, ProxyName(cfg)),
+				// vpc_subnet_ids is ForceNew: terraform-provider-aws (upbound
+				// fork pinned by provider-aws v2.4.0) internal/service/rds/proxy.go.
+				VPCSubnetIdsSelector: network.SelectSubnetsAtCreation(network.Private),
+				Tags:                 cfg.Tags(platform.TierDatabase, ProxyName(cfg)),
 			}},
 		}},
 		{Key: keyProxyTargets, Object: &rdsv1beta1.ProxyDefaultTargetGroup{

@@ -81,9 +81,11 @@ func nodeGroup(cfg *platform.Config, name, capacity string, size [3]int, ltVersi
 			Region:              ptr.To(cfg.Region),
 			ClusterNameSelector: platform.Select(KeyCluster),
 			NodeRoleArnSelector: platform.Select(security.KeyRole(security.RoleEKSNodes)),
-			SubnetIDSelector:    network.SelectSubnets(network.Private),
-			CapacityType:        ptr.To(capacity),
-			InstanceTypes:       []*string{ptr.To(cfg.NodeInstanceType)},
+			// subnet_ids is ForceNew: terraform-provider-aws (upbound fork
+			// pinned by provider-aws v2.4.0) internal/service/eks/node_group.go.
+			SubnetIDSelector: network.SelectSubnetsAtCreation(network.Private),
+			CapacityType:     ptr.To(capacity),
+			InstanceTypes:    []*string{ptr.To(cfg.NodeInstanceType)},
 			ScalingConfig: []eksv1beta1.ScalingConfigParameters{{
 				MinSize: ptr.To(float64(size[0])), DesiredSize: ptr.To(float64(size[1])), MaxSize: ptr.To(float64(size[2])),
 			}},

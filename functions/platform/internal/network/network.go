@@ -45,12 +45,21 @@ const (
 // Always: crossplane-runtime otherwise keeps the IDs it found first, and a
 // zone added to or removed from the claim would never reach the field.
 // https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reference/reference.go (IsNoOp)
+// Only for fields AWS changes in place; see SelectSubnetsAtCreation.
 func SelectSubnets(tier SubnetTier) *xpv1.Selector {
-	return &xpv1.Selector{
-		MatchControllerRef: ptr.To(true),
-		MatchLabels:        map[string]string{LabelSubnetTier: string(tier)},
-		Policy:             &xpv1.Policy{Resolve: ptr.To(xpv1.ResolvePolicyAlways)},
-	}
+	s := SelectSubnetsAtCreation(tier)
+	s.Policy = &xpv1.Policy{Resolve: ptr.To(xpv1.ResolvePolicyAlways)}
+	return s
+}
+
+// SelectSubnetsAtCreation selects the subnets of a tier once, when the
+// resource is created, for fields AWS can only change by replacing the
+// resource (Terraform's ForceNew): re-resolved after a zone change, upjet
+// would refuse the update and the resource would stay Synced=False, blocking
+// every later change to it. A zone change reaches such a resource only when
+// it is replaced on purpose.
+func SelectSubnetsAtCreation(tier SubnetTier) *xpv1.Selector {
+	return &xpv1.Selector{MatchControllerRef: ptr.To(true), MatchLabels: map[string]string{LabelSubnetTier: string(tier)}}
 }
 
 // KeySubnet is the key of the subnet of tier in zone.
