@@ -177,7 +177,10 @@ func TestProdClaimsCarryTheirOwnProtection(t *testing.T) {
 // TestClaimsMatchTheExamples: the claims synced per environment are the
 // example claims the function's golden and validation tests render.
 func TestClaimsMatchTheExamples(t *testing.T) {
-	dirs, _ := filepath.Glob(filepath.Join(claimsDir, "*"))
+	dirs, err := filepath.Glob(filepath.Join(claimsDir, "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no environment directories under %s: %v", claimsDir, err)
+	}
 	for _, dir := range dirs {
 		env := filepath.Base(dir)
 		ms := loadManifests(t, dir)

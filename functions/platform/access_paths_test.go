@@ -125,9 +125,7 @@ func (e *estate) identity(r *roleOf) []iampolicy.Source {
 	out := slices.Clone(r.inline)
 	for _, m := range r.managed {
 		if strings.HasSuffix(m, ":policy/AdministratorAccess") {
-			// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
-			p, _ := iampolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
-			out = append(out, iampolicy.Source{Name: "AdministratorAccess", Kind: iampolicy.Identity, Policy: p})
+			out = append(out, iampolicy.Source{Name: "AdministratorAccess", Kind: iampolicy.Identity, Policy: administratorAccess})
 		}
 	}
 	return out
@@ -568,3 +566,13 @@ var serviceAccounts = map[string]string{
 	// https://docs.aws.amazon.com/eks/latest/userguide/lbc-helm.html
 	"iam-role-aws-load-balancer-controller": "kube-system:aws-load-balancer-controller",
 }
+
+// administratorAccess is the AWS managed policy's document.
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+var administratorAccess = func() *iampolicy.Policy {
+	p, err := iampolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	if err != nil {
+		panic("AdministratorAccess does not parse: " + err.Error())
+	}
+	return p
+}()

@@ -115,8 +115,14 @@ func TestPushToAPlainOCIRegistry(t *testing.T) {
 		if want := tag.String() + "@" + d.String(); ref != want {
 			t.Errorf("%s: push reported %s, the registry serves %s", repo, ref, want)
 		}
-		cfgBuilt, _ := built.RawConfigFile()
-		cfgPulled, _ := pulled.RawConfigFile()
+		cfgBuilt, err := built.RawConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgPulled, err := pulled.RawConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !bytes.Equal(cfgBuilt, cfgPulled) {
 			t.Errorf("%s: the pushed config differs from the built package's", repo)
 		}

@@ -64,11 +64,11 @@ func TestParseRefusesWhatAWSRefusesOrIsNotModelled(t *testing.T) {
 }
 
 func TestCheckIdentity(t *testing.T) {
-	p, _ := Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"a:b","Resource":"*"}]}`)
+	p := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"a:b","Resource":"*"}]}`)
 	if err := CheckIdentity(p); err == nil || !strings.Contains(err.Error(), "Principal") {
 		t.Errorf("an identity policy with a Principal must be refused, got %v", err)
 	}
-	p, _ = Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b"}]}`)
+	p = mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b"}]}`)
 	if err := CheckIdentity(p); err == nil {
 		t.Error("an identity statement without Resource must be refused")
 	}
