@@ -132,6 +132,10 @@ func webACL(cfg *platform.Config) []platform.Resource {
 			// firehose DeliveryStream, so the log group's ARN is spelled out; it
 			// follows from the partition, region, account and name.
 			// https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+			// The ARN has no ":*" suffix. That form is not confirmed from the
+			// WAFv2 API reference; check it once in a real account, because
+			// log_destination_configs is ForceNew and a form AWS rewrites
+			// would make upjet refuse every later update.
 			LogDestinationConfigs: []*string{ptr.To(cfg.ARN("logs", "log-group:"+WAFLogGroupName(cfg)))},
 			// Credentials never reach the logs.
 			RedactedFields: []wafv2v1beta1.RedactedFieldsParameters{
