@@ -45,21 +45,23 @@ type Rule struct {
 // Render is a converged render: every composed resource, addressable by the
 // key the platform's selectors use.
 type Render struct {
-	objs  []*unstructured.Unstructured
-	byKey map[string]*unstructured.Unstructured
+	objs []*unstructured.Unstructured
+	// byLabel indexes by the resource label selectors match, which differs
+	// from the key for keys longer than a label value (platform.ResourceLabel).
+	byLabel map[string]*unstructured.Unstructured
 	// InstanceIDs are values that differ every time the composite is created
 	// (its metadata.uid, say). A name that must never repeat across
 	// teardowns is unique only if it contains one of them.
 	InstanceIDs []string
 }
 
-// NewRender indexes objs by their composed resource key.
+// NewRender indexes objs by the resource label the platform's selectors match.
 func NewRender(objs []*unstructured.Unstructured) *Render {
-	r := &Render{byKey: map[string]*unstructured.Unstructured{}}
+	r := &Render{byLabel: map[string]*unstructured.Unstructured{}}
 	for _, o := range objs {
 		r.objs = append(r.objs, o)
-		if k := Key(o); k != "" {
-			r.byKey[k] = o
+		if l := o.GetLabels()[LabelResource]; l != "" {
+			r.byLabel[l] = o
 		}
 	}
 	slices.SortFunc(r.objs, func(a, b *unstructured.Unstructured) int { return strings.Compare(Key(a), Key(b)) })
@@ -97,8 +99,8 @@ func (r *Render) Selected(o *unstructured.Unstructured, path ...any) *unstructur
 		return nil
 	}
 	ml, _ := sel["matchLabels"].(map[string]any)
-	k, _ := ml[LabelResource].(string)
-	return r.byKey[k]
+	l, _ := ml[LabelResource].(string)
+	return r.byLabel[l]
 }
 
 // SelectingThis is every resource of group/kind whose selector at path
