@@ -80,10 +80,14 @@ func kindsOf(t testing.TB, rendered []refcheck.Rendered) map[schema.GroupVersion
 	return kinds
 }
 
+// tfRequired is the provider's Terraform schema's required attributes, read
+// once for every claim.
+var tfRequired = sync.OnceValues(func() (refcheck.TFRequired, error) { return refcheck.LoadTFRequired(crdDir) })
+
 func checkReferences(t *testing.T, rendered []refcheck.Rendered) *refcheck.Result {
 	t.Helper()
 	kinds := kindsOf(t, rendered)
-	tfReq, err := refcheck.LoadTFRequired(crdDir)
+	tfReq, err := tfRequired()
 	if err != nil {
 		t.Fatal(err)
 	}

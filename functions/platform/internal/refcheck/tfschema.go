@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 )
 
 // terraformed is what upjet generates on every provider kind: its Terraform
@@ -24,46 +23,38 @@ type terraformed interface {
 // has none), so the CRD alone cannot say such a field must end up set.
 type TFRequired map[string][]string
 
-var (
-	tfOnce sync.Once
-	tfReq  TFRequired
-	tfErr  error
-)
-
-// LoadTFRequired reads config/schema.json next to the CRD dir once.
+// LoadTFRequired reads config/schema.json next to the CRD dir. It is large:
+// callers load it once and keep the result.
 func LoadTFRequired(crdDir string) (TFRequired, error) {
-	tfOnce.Do(func() {
-		b, err := os.ReadFile(filepath.Join(crdDir, "..", "..", "config", "schema.json"))
-		if err != nil {
-			tfErr = err
-			return
-		}
-		var s struct {
-			ProviderSchemas map[string]struct {
-				ResourceSchemas map[string]struct {
-					Block struct {
-						Attributes map[string]struct {
-							Required bool `json:"required"`
-						} `json:"attributes"`
-					} `json:"block"`
-				} `json:"resource_schemas"`
-			} `json:"provider_schemas"`
-		}
-		if tfErr = json.Unmarshal(b, &s); tfErr != nil {
-			return
-		}
-		tfReq = TFRequired{}
-		for _, p := range s.ProviderSchemas {
-			for name, r := range p.ResourceSchemas {
-				for a, v := range r.Block.Attributes {
-					if v.Required {
-						tfReq[name] = append(tfReq[name], a)
-					}
+	b, err := os.ReadFile(filepath.Join(crdDir, "..", "..", "config", "schema.json"))
+	if err != nil {
+		return nil, err
+	}
+	var s struct {
+		ProviderSchemas map[string]struct {
+			ResourceSchemas map[string]struct {
+				Block struct {
+					Attributes map[string]struct {
+						Required bool `json:"required"`
+					} `json:"attributes"`
+				} `json:"block"`
+			} `json:"resource_schemas"`
+		} `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	tfReq := TFRequired{}
+	for _, p := range s.ProviderSchemas {
+		for name, r := range p.ResourceSchemas {
+			for a, v := range r.Block.Attributes {
+				if v.Required {
+					tfReq[name] = append(tfReq[name], a)
 				}
 			}
 		}
-	})
-	return tfReq, tfErr
+	}
+	return tfReq, nil
 }
 
 // checkTFRequired reports each Terraform-required attribute of mg's kind that
