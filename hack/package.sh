@@ -51,4 +51,5 @@ log "configuration from $(ls "$out/root/configuration" | tr '\n' ' ')"
 for f in function-paynext-platform configuration-paynext-platform; do
   log "$(du -h "$out/$f.xpkg" | cut -f1) $out/$f.xpkg sha256:$(sha256sum "$out/$f.xpkg" | cut -d' ' -f1)"
 done
-log "for $REGISTRY at $VERSION; the Composition calls the function $(go run ./hack/pkgmeta -registry "$REGISTRY" -function-name)"
+function_name=$(go run ./hack/pkgmeta -registry "$REGISTRY" -function-name)
+log "for $REGISTRY at $VERSION; the Composition calls the function $function_name"

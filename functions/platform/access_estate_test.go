@@ -13,6 +13,7 @@ import (
 	secretsmanagerv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/secretsmanager/v1beta1"
 	snsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/sns/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/internal/awsrules"
@@ -180,12 +181,12 @@ func (e *estate) parse(t *testing.T, label string, o *composed.Unstructured) {
 		for _, ip := range r.Spec.ForProvider.InlinePolicy {
 			p := doc("inlinePolicy", ip.Policy)
 			if err := iampolicy.CheckIdentity(p); err != nil {
-				t.Fatalf("%s: role %s inline policy %s: %v", e.file, label, deref(ip.Name), err)
+				t.Fatalf("%s: role %s inline policy %s: %v", e.file, label, ptr.Deref(ip.Name, ""), err)
 			}
-			ro.inline = append(ro.inline, iampolicy.Source{Name: ro.name + "/" + deref(ip.Name), Kind: iampolicy.Identity, Policy: p})
+			ro.inline = append(ro.inline, iampolicy.Source{Name: ro.name + "/" + ptr.Deref(ip.Name, ""), Kind: iampolicy.Identity, Policy: p})
 		}
 		for _, m := range r.Spec.ForProvider.ManagedPolicyArns {
-			ro.managed = append(ro.managed, deref(m))
+			ro.managed = append(ro.managed, ptr.Deref(m, ""))
 		}
 		e.roles[label] = ro
 	case "Bucket":
@@ -300,11 +301,4 @@ func regionOf(o *composed.Unstructured, def string) string {
 func selected(v any, field string) string {
 	s, _ := awsrules.Dig(v, field, "matchLabels", platform.LabelResource).(string)
 	return s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

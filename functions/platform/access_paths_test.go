@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -150,20 +151,10 @@ func (e *estate) assumedManaged(t *testing.T, r *roleOf, policy, action, resourc
 
 // each calls f for every observed resource of kind (and API group prefix).
 func (e *estate) each(kind, group string, f func(label string, o *composed.Unstructured)) {
-	for _, label := range slices.Sorted(mapKeysOf(e.objs)) {
+	for _, label := range slices.Sorted(maps.Keys(e.objs)) {
 		o := e.objs[label]
 		if o.GetKind() == kind && strings.HasPrefix(o.GroupVersionKind().Group, group) {
 			f(label, o)
-		}
-	}
-}
-
-func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
 		}
 	}
 }
@@ -524,7 +515,7 @@ var requiredPaths = []pathRule{{
 		e.each("OpenIDConnectProvider", "iam", func(_ string, op *composed.Unstructured) {
 			issuer := strings.TrimPrefix(fpOf(op)["url"].(string), "https://")
 			fed := iampolicy.Principal{Federated: "arn:" + e.partition + ":iam::" + e.account + ":oidc-provider/" + issuer}
-			for _, label := range slices.Sorted(mapKeysOf(e.roles)) {
+			for _, label := range slices.Sorted(maps.Keys(e.roles)) {
 				r := e.roles[label]
 				if !slices.ContainsFunc(r.trust.Statements, func(s iampolicy.Statement) bool { return s.Principal != nil && len(s.Principal.Federated) > 0 }) {
 					continue

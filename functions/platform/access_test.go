@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func (e *estate) everywhere(p iampolicy.Principal, who string, ctx iampolicy.Con
 
 func sortedValues[V any](m map[string]V) []V {
 	var out []V
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[k])
 	}
 	return out
@@ -256,7 +257,7 @@ func TestEveryAccessPathIsDecidedAsThePlatformNeeds(t *testing.T) {
 		}
 	}
 	check := func(kind string, outcomes map[string]*outcome, known map[string]string) {
-		for _, name := range slices.Sorted(mapKeysOf(outcomes)) {
+		for _, name := range slices.Sorted(maps.Keys(outcomes)) {
 			o := outcomes[name]
 			finding, isKnown := known[name]
 			switch {
@@ -268,7 +269,7 @@ func TestEveryAccessPathIsDecidedAsThePlatformNeeds(t *testing.T) {
 				t.Errorf("%s path %q is listed as a known failure (%s) but is now decided correctly everywhere: remove it from the list", kind, name, finding)
 			}
 		}
-		for _, name := range slices.Sorted(mapKeysOf(known)) {
+		for _, name := range slices.Sorted(maps.Keys(known)) {
 			if outcomes[name] == nil {
 				t.Errorf("%s known failure %q names no path of the table: remove or rename it", kind, name)
 			}

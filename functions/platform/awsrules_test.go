@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -101,14 +102,14 @@ func TestRenderKeepsAWSServiceRules(t *testing.T) {
 			t.Errorf("rule %s found no resource of its kinds %v in any render: the rule or the render is broken", rule.ID, rule.Kinds)
 		}
 	}
-	for _, id := range slices.Sorted(mapKeysOf(seen)) {
+	for _, id := range slices.Sorted(maps.Keys(seen)) {
 		if finding, ok := knownRuleViolations[id]; ok {
 			t.Logf("known (%s):\n  %s", finding, strings.Join(seen[id], "\n  "))
 			continue
 		}
 		t.Errorf("AWS would refuse or not honour this render:\n  %s", strings.Join(seen[id], "\n  "))
 	}
-	for _, id := range slices.Sorted(mapKeysOf(knownRuleViolations)) {
+	for _, id := range slices.Sorted(maps.Keys(knownRuleViolations)) {
 		if seen[id] == nil {
 			t.Errorf("%q is listed as a known violation (%s) but no longer occurs: remove it from knownRuleViolations", id, knownRuleViolations[id])
 		}

@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -256,11 +257,11 @@ func parseConditions(v json.RawMessage) ([]Condition, error) {
 		return nil, fmt.Errorf("want {operator: {key: values}}")
 	}
 	var out []Condition
-	for _, op := range slices.Sorted(mapKeys(ops)) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		if _, err := parseOperator(op); err != nil {
 			return nil, err
 		}
-		for _, key := range slices.Sorted(mapKeys(ops[op])) {
+		for _, key := range slices.Sorted(maps.Keys(ops[op])) {
 			vals, err := conditionValues(ops[op][key])
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", op, key, err)
@@ -304,14 +305,4 @@ func conditionValues(v json.RawMessage) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
