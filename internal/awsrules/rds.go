@@ -52,8 +52,10 @@ func rdsRules() []Rule {
 		}, {
 			ID:    "aurora-postgresql-log-exports",
 			Kinds: []string{gRDS + "/Cluster"},
-			URL:   "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-restore-db-cluster-from-snapshot-request/enable-cloudwatch-logs-exports.html",
-			Doc:   "EnableCloudwatchLogsExports, Aurora PostgreSQL: possible values are instance, postgresql, and iam-db-auth-error.",
+			// CreateDBCluster's request, the call the provider makes (AWS's SDK
+			// reference carries the API reference's text).
+			URL: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-create-db-cluster-request/enable-cloudwatch-logs-exports.html",
+			Doc: "EnableCloudwatchLogsExports: the following values are valid for each DB engine: Aurora PostgreSQL - instance | postgresql | iam-db-auth-error.",
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, c := range r.Of(gRDS, "Cluster") {
