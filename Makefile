@@ -30,7 +30,7 @@ tools: ## Build the pinned Crossplane CLI and controller-gen into bin/.
 .PHONY: generate
 generate: ## Regenerate the XRD from apis/, the example XRs from the claims, and the package names from REGISTRY and VERSION.
 	@hack/generate.sh .
-	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml and examples/functions.yaml are up to date for $(REGISTRY) $(VERSION)"
+	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml, examples/functions.yaml and deploy/argocd/packages/ are up to date for $(REGISTRY) $(VERSION)"
 
 .PHONY: check-generated
 check-generated: ## Fail when the committed XRD, example XRs or package names drift from their sources.

@@ -18,8 +18,10 @@ import (
 	"embed"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"text/template"
 )
 
@@ -38,6 +40,9 @@ var outputs = map[string]string{
 	"crossplane.yaml.tmpl": "package/crossplane.yaml",
 	"platform.yaml.tmpl":   "compositions/platform.yaml",
 	"functions.yaml.tmpl":  "examples/functions.yaml",
+	// Argo CD installs the same packages (deploy/argocd).
+	"argocd-function.yaml.tmpl":      "deploy/argocd/packages/function.yaml",
+	"argocd-configuration.yaml.tmpl": "deploy/argocd/packages/configuration.yaml",
 }
 
 // Settings is what the templates see.
@@ -90,7 +95,14 @@ func main() {
 	version := flag.String("version", "", "The packages' version (VERSION), a semantic version tag such as v0.1.0.")
 	out := flag.String("out", "", "The directory under which to write the generated files.")
 	printName := flag.Bool("function-name", false, "Print the name Crossplane gives the Function and exit.")
+	list := flag.Bool("list", false, "Print the files it generates, one a line, and exit.")
 	flag.Parse()
+	if *list {
+		for _, dst := range slices.Sorted(maps.Values(outputs)) {
+			fmt.Println(dst)
+		}
+		return
+	}
 	if *printName && *version == "" {
 		*version = "v0.0.0" // the name does not depend on it
 	}
@@ -109,7 +121,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	for _, dst := range []string{"package/crossplane.yaml", "compositions/platform.yaml", "examples/functions.yaml"} {
+	for _, dst := range slices.Sorted(maps.Values(outputs)) {
 		path := filepath.Join(*out, dst)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			fail(err)
