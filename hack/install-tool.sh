@@ -16,20 +16,31 @@ tool=${1:?$usage}
 bin=$(pwd)/${BIN_DIR:-bin}
 mkdir -p "$bin"
 
+# reports WANT CMD...: CMD runs and its output contains WANT. The output is
+# read whole: with `CMD | grep -q`, grep exits at the first match, a command
+# that prints more lines (etcd, kubectl) dies of SIGPIPE, and pipefail then
+# calls a good binary missing, at random.
+reports() {
+  local want=$1 out
+  shift
+  out=$("$@" 2>/dev/null) || return 1
+  [[ $out == *"$want"* ]]
+}
+
 case $tool in
   crossplane)
     # v2.2.1 is the newest Crossplane CLI still in the core module.
     version=v2.2.1 pkg=(github.com/crossplane/crossplane/v2/cmd/crank)
     flags=(-ldflags "-X github.com/crossplane/crossplane/v2/internal/version.version=$version")
-    installed() { "$bin/crossplane" version --client 2>/dev/null | grep -q "$version"; } ;;
+    installed() { reports "$version" "$bin/crossplane" version --client; } ;;
   controller-gen)
     version=v0.20.1 pkg=(sigs.k8s.io/controller-tools/cmd/controller-gen)
     flags=()
-    installed() { "$bin/controller-gen" --version 2>/dev/null | grep -q "$version"; } ;;
+    installed() { reports "$version" "$bin/controller-gen" --version; } ;;
   etcd)
     version=3.6.16 pkg=(.) bin=$bin/e2e
     flags=()
-    installed() { "$bin/etcd" --version 2>/dev/null | grep -q "etcd Version: $version"; } ;;
+    installed() { reports "etcd Version: $version" "$bin/etcd" --version; } ;;
   kubernetes)
     # One tool, three binaries: they share one module graph and build cache.
     version=v1.35.4 bin=$bin/e2e
@@ -38,9 +49,9 @@ case $tool in
     v=k8s.io/component-base/version
     flags=(-ldflags "-X $v.gitVersion=$version -X $v.gitMajor=1 -X $v.gitMinor=35")
     installed() {
-      "$bin/kube-apiserver" --version 2>/dev/null | grep -q "$version" &&
-        "$bin/kube-controller-manager" --version 2>/dev/null | grep -q "$version" &&
-        "$bin/kubectl" version --client 2>/dev/null | grep -q "$version"
+      reports "$version" "$bin/kube-apiserver" --version &&
+        reports "$version" "$bin/kube-controller-manager" --version &&
+        reports "$version" "$bin/kubectl" version --client
     } ;;
   crossplane-core)
     # Core v2.4.0 (controllers only; its CLI left the module in v2.3). Package
