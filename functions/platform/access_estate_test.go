@@ -146,7 +146,7 @@ func newEstate(t *testing.T, f *Function, file string) *estate {
 			if b == nil {
 				t.Fatalf("%s: an encryption configuration selects no bucket", file)
 			}
-			b.keyLabel = selected(awsrules.Dig(fp, "rule", 0, "applyServerSideEncryptionByDefault", 0), "kmsMasterKeyIdSelector")
+			b.keyLabel = e.keyNamedBy(awsrules.Dig(fp, "rule", 0, "applyServerSideEncryptionByDefault", 0), "kmsMasterKeyId")
 			b.bucketKey, _ = awsrules.Dig(fp, "rule", 0, "bucketKeyEnabled").(bool)
 		}
 	}
@@ -301,4 +301,34 @@ func regionOf(o *composed.Unstructured, def string) string {
 func selected(v any, field string) string {
 	s, _ := awsrules.Dig(v, field, "matchLabels", platform.LabelResource).(string)
 	return s
+}
+
+// keyNamedBy is the label of the key a field names: by its selector or, in a
+// list (where the platform sets literals), by the key's ARN.
+func (e *estate) keyNamedBy(v any, field string) string {
+	if l := selected(v, field+"Selector"); l != "" {
+		return l
+	}
+	lit, _ := awsrules.Dig(v, field).(string)
+	for l, k := range e.keys {
+		if lit != "" && k.arn == lit {
+			return l
+		}
+	}
+	return ""
+}
+
+// bucketNamedBy is the bucket a field names: by its selector or by the
+// bucket's name or ARN.
+func (e *estate) bucketNamedBy(v any, field string) *bucketOf {
+	if l := selected(v, field+"Selector"); l != "" {
+		return e.buckets[l]
+	}
+	lit, _ := awsrules.Dig(v, field).(string)
+	for _, b := range e.buckets {
+		if lit != "" && (b.name == lit || b.arn == lit) {
+			return b
+		}
+	}
+	return nil
 }

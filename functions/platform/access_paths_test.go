@@ -349,7 +349,7 @@ var requiredPaths = []pathRule{{
 		var out []accessPath
 		e.each("LB", "elbv2", func(_ string, o *composed.Unstructured) {
 			al := awsrules.Dig(fpOf(o), "accessLogs", 0)
-			b := e.buckets[selected(al, "bucketSelector")]
+			b := e.bucketNamedBy(al, "bucket")
 			prefix, _ := awsrules.Dig(al, "prefix").(string)
 			out = append(out, e.s3Path("elb log delivery", service("logdelivery.elasticloadbalancing.amazonaws.com"), "s3:PutObject", b,
 				prefix+"/AWSLogs/"+e.account+"/elasticloadbalancing/"+e.region+"/2026/11/29/x.log.gz", tls(), nil))
@@ -378,7 +378,7 @@ var requiredPaths = []pathRule{{
 			r := e.role(t, selected(fp, "roleSelector"))
 			src := e.buckets[selected(fp, "bucketSelector")]
 			dest := awsrules.Dig(fp, "rule", 0, "destination", 0)
-			dst := e.buckets[selected(dest, "bucketSelector")]
+			dst := e.bucketNamedBy(dest, "bucket")
 			s3 := service("s3.amazonaws.com")
 			out = append(out, e.assumePath("s3", s3, "sts:AssumeRole", r, iampolicy.Context{"aws:SourceAccount": {e.account}, "aws:SourceArn": {src.arn}}))
 			id := e.identity(r)
@@ -391,7 +391,7 @@ var requiredPaths = []pathRule{{
 				out = append(out, e.kmsPaths("replication role via s3 ("+src.label+")", e.as(r), e.key(t, src.keyLabel), ctx, id, "kms:Decrypt")...)
 			}
 			ctx := iampolicy.Context{"kms:ViaService": {"s3." + dst.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {dst.arn}}
-			out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, selected(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyIdSelector")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
+			out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, e.keyNamedBy(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyId")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
 		})
 		return out
 	},
@@ -446,7 +446,7 @@ var requiredPaths = []pathRule{{
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("LaunchTemplate", "ec2", func(_ string, lt *composed.Unstructured) {
-			kl := selected(awsrules.Dig(fpOf(lt), "blockDeviceMappings", 0, "ebs", 0), "kmsKeyIdSelector")
+			kl := e.keyNamedBy(awsrules.Dig(fpOf(lt), "blockDeviceMappings", 0, "ebs", 0), "kmsKeyId")
 			if kl == "" {
 				return
 			}

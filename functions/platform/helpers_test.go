@@ -96,6 +96,7 @@ func fatalOf(rsp *fnv1.RunFunctionResponse) string {
 func converged(t testing.TB, f *Function, xr map[string]any) *fnv1.RunFunctionRequest {
 	t.Helper()
 	region := xr["spec"].(map[string]any)["region"].(string)
+	account, _ := xr["spec"].(map[string]any)["accountId"].(string)
 	var observed map[resource.Name]resource.ObservedComposed
 	for pass := 0; pass < 8; pass++ {
 		req := newRequest(t, xr, observed)
@@ -103,7 +104,7 @@ func converged(t testing.TB, f *Function, xr map[string]any) *fnv1.RunFunctionRe
 		if msg := fatalOf(rsp); msg != "" {
 			t.Fatalf("pass %d: fatal result: %s", pass, msg)
 		}
-		next := fakeaws.Observe(desiredOf(t, rsp), region)
+		next := fakeaws.Observe(desiredOf(t, rsp), region, account)
 		if len(next) == len(observed) {
 			return req
 		}

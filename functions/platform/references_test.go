@@ -46,8 +46,9 @@ func allClaims(t testing.TB) []claim {
 func renderedAtConvergence(t testing.TB, f *Function, xr map[string]any) []refcheck.Rendered {
 	t.Helper()
 	region := spec(xr)["region"].(string)
+	account, _ := spec(xr)["accountId"].(string)
 	var out []refcheck.Rendered
-	for name, o := range fakeaws.Observe(desiredOf(t, run(t, f, converged(t, f, xr))), region) {
+	for name, o := range fakeaws.Observe(desiredOf(t, run(t, f, converged(t, f, xr))), region, account) {
 		out = append(out, refcheck.Rendered{Key: string(name), Object: &unstructured.Unstructured{Object: o.Resource.Object}})
 	}
 	slices.SortFunc(out, func(a, b refcheck.Rendered) int { return strings.Compare(a.Key, b.Key) })
@@ -168,6 +169,12 @@ func TestReferenceCheckFailsOnWrongSelectors(t *testing.T) {
 				"region": "us-west-2", "subnetMapping": []any{map[string]any{"subnetIdSelector": sel(map[string]any{"platform.paynext.io/resource": "no-such-subnet"})}},
 			}),
 			want: []string{"bad: spec.forProvider.subnetMapping[0].subnetIdSelector: matches no Subnet.ec2"},
+		},
+		"SelectorInsideAnAtomicList": {
+			obj: mr("eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{
+				"region": "us-west-2", "vpcConfig": []any{map[string]any{"subnetIdSelector": sel(map[string]any{"platform.paynext.io/subnet-tier": "private"})}},
+			}),
+			want: []string{"bad: spec.forProvider.vpcConfig[0].subnetIdSelector: a selector inside a list: the list is atomic under server-side apply"},
 		},
 	}
 	for name, tc := range cases {

@@ -27,11 +27,14 @@ var idPrefixes = map[string]string{
 
 // Observe returns what the provider would report for the desired resources
 // once they exist and are ready, with the connection details of the kinds
-// that publish them.
-func Observe(desired map[resource.Name]*resource.DesiredComposed, region string) map[resource.Name]resource.ObservedComposed {
+// that publish them, in account (AccountID when "").
+func Observe(desired map[resource.Name]*resource.DesiredComposed, region, account string) map[resource.Name]resource.ObservedComposed {
+	if account == "" {
+		account = AccountID
+	}
 	out := make(map[resource.Name]resource.ObservedComposed, len(desired))
 	for name, d := range desired {
-		o := ObserveOne(string(name), d.Resource, region)
+		o := ObserveOneIn(string(name), d.Resource, region, account)
 		out[name] = resource.ObservedComposed{Resource: o, ConnectionDetails: ConnectionDetails(string(name), o)}
 	}
 	return out

@@ -45,8 +45,10 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			EnableDeletionProtection: ptr.To(cfg.Environment == v1alpha1.EnvironmentProd),
 			EnableHttp2:              ptr.To(true),
 			IdleTimeout:              ptr.To(60.0),
+			// The bucket's name, not a selector: accessLogs is a list in
+			// elbv2 v1beta1 (see security.KeyARN).
 			AccessLogs: []elbv2v1beta1.AccessLogsParameters{{
-				BucketSelector: platform.Select(storage.KeyBucket(storage.Logs, false)), Enabled: ptr.To(true), Prefix: ptr.To("alb"),
+				Bucket: ptr.To(cfg.BucketName(storage.Logs)), Enabled: ptr.To(true), Prefix: ptr.To("alb"),
 			}},
 			Tags: cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)),
 		}},

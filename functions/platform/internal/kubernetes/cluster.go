@@ -8,7 +8,6 @@ import (
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
-	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
@@ -50,15 +49,18 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	}
 	rs := []platform.Resource{
 		{Key: KeyClusterLogGroup, Object: security.LogGroup(cfg, platform.TierKubernetes, KeyClusterLogGroup, "/aws/eks/"+cfg.EKSClusterName()+"/cluster")},
-		{Key: keyLaunchTemplate, Object: launchTemplate(cfg)},
+	}
+	if volumeKey := nodeVolumeKeyARN(observed); volumeKey != "" {
+		rs = append(rs, platform.Resource{Key: keyLaunchTemplate, Object: launchTemplate(cfg, volumeKey)})
 	}
 	rs = append(rs, loadBalancer(cfg, observed)...)
 	keyARN := clusterKeyARN(observed)
-	if keyARN == "" {
+	subnets, groups := clusterNetwork(cfg, observed)
+	if keyARN == "" || subnets == nil || groups == nil {
 		return rs, nil
 	}
 	rs = append(rs,
-		platform.Resource{Key: KeyCluster, Object: cluster(cfg, keyARN)},
+		platform.Resource{Key: KeyCluster, Object: cluster(cfg, keyARN, subnets, groups)},
 		platform.Resource{Key: KeyClusterAuth, Object: clusterAuth(cfg)},
 	)
 	rs = append(rs, adminAccess(cfg)...)
@@ -79,9 +81,8 @@ func Possible(cfg *platform.Config) bool { return len(cfg.Zones) >= 2 }
 // unobserved key must never drop the cluster from the desired state (which
 // would delete it).
 func clusterKeyARN(observed platform.Observed) string {
-	var k kmsv1beta1.Key
-	if observed.Get(security.KeyName(security.PurposeKubernetes, false), &k) && k.Status.AtProvider.Arn != nil {
-		return *k.Status.AtProvider.Arn
+	if arn := security.KeyARN(observed, security.PurposeKubernetes, false); arn != "" {
+		return arn
 	}
 	var c eksv1beta1.Cluster
 	if observed.Get(KeyCluster, &c) {
@@ -96,17 +97,43 @@ func clusterKeyARN(observed platform.Observed) string {
 	return ""
 }
 
-func cluster(cfg *platform.Config, keyARN string) *eksv1beta1.Cluster {
+// clusterNetwork is the private subnets (every zone) and the cluster security
+// group the cluster's vpcConfig names, as observed IDs: vpcConfig is a list
+// in eks v1beta1, so selectors inside it would fight Crossplane's apply (see
+// security.KeyARN). While any of them is not observed (a zone just added, a
+// subnet being recreated), the cluster keeps the ones AWS reports it has, so
+// it never drops out of the desired state; it picks up a new zone's subnet
+// once that subnet exists.
+func clusterNetwork(cfg *platform.Config, observed platform.Observed) (subnets, groups []*string) {
+	subnets = network.SubnetIDs(cfg, observed, network.Private)
+	if id := security.SecurityGroupID(observed, security.KeyClusterSecurityGroup); id != "" {
+		groups = []*string{ptr.To(id)}
+	}
+	var c eksv1beta1.Cluster
+	if (subnets == nil || groups == nil) && observed.Get(KeyCluster, &c) {
+		for _, v := range c.Status.AtProvider.VPCConfig {
+			if subnets == nil && len(v.SubnetIds) > 0 {
+				subnets = v.SubnetIds
+			}
+			if groups == nil && len(v.SecurityGroupIds) > 0 {
+				groups = v.SecurityGroupIds
+			}
+		}
+	}
+	return subnets, groups
+}
+
+func cluster(cfg *platform.Config, keyARN string, subnets, groups []*string) *eksv1beta1.Cluster {
 	logTypes := make([]*string, len(ControlPlaneLogTypes))
 	for i, t := range ControlPlaneLogTypes {
 		logTypes[i] = ptr.To(t)
 	}
 	public := len(cfg.PublicAccessCIDRs) > 0
 	vpc := eksv1beta1.VPCConfigParameters{
-		SubnetIDSelector:        network.SelectSubnets(network.Private),
-		SecurityGroupIDSelector: platform.Select(security.KeyClusterSecurityGroup),
-		EndpointPrivateAccess:   ptr.To(true),
-		EndpointPublicAccess:    ptr.To(public),
+		SubnetIds:             subnets,
+		SecurityGroupIds:      groups,
+		EndpointPrivateAccess: ptr.To(true),
+		EndpointPublicAccess:  ptr.To(public),
 	}
 	for _, c := range cfg.PublicAccessCIDRs {
 		vpc.PublicAccessCidrs = append(vpc.PublicAccessCidrs, ptr.To(c))

@@ -4,12 +4,15 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	elbv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/elbv2/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/security"
@@ -28,12 +31,24 @@ func config(env v1alpha1.Environment, mutate ...func(*v1alpha1.PlatformSpec)) *p
 }
 
 var (
-	keyObserved     = platformtest.Observed(security.KeyName(security.PurposeKubernetes, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": "arn:aws:kms:us-west-2:111122223333:key/k8s"})
-	issuerObserved  = platformtest.Observed(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks.us-west-2.amazonaws.com/id/ABC"}}}}})
-	ltObserved      = platformtest.Observed(keyLaunchTemplate, "ec2.aws.upbound.io/v1beta1", "LaunchTemplate", map[string]any{"latestVersion": 3.0})
-	everyPrecursor  = platformtest.Merge(keyObserved, issuerObserved, ltObserved)
-	secondPhaseKeys = []string{KeyCluster, KeyOIDCProvider, KeyNodeGroup(NodeGroupSystem), KeyNodeGroup(NodeGroupWorkload), KeyAddon(AddonEBSCSIDriver)}
+	// The cluster's precursors: its secrets key, the private subnets and its
+	// security group.
+	keyObserved = platformtest.Merge(
+		platformtest.Observed(security.KeyName(security.PurposeKubernetes, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": "arn:aws:kms:us-west-2:111122223333:key/k8s"}),
+		subnetObserved("us-west-2a"), subnetObserved("us-west-2b"),
+		platformtest.Observed(security.KeyClusterSecurityGroup, "ec2.aws.upbound.io/v1beta1", "SecurityGroup", map[string]any{"id": "sg-cluster"}),
+	)
+	volumeKeyARN      = "arn:aws:kms:us-west-2:111122223333:key/storage"
+	volumeKeyObserved = platformtest.Observed(security.KeyName(security.PurposeStorage, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": volumeKeyARN})
+	issuerObserved    = platformtest.Observed(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{"identity": []any{map[string]any{"oidc": []any{map[string]any{"issuer": "https://oidc.eks.us-west-2.amazonaws.com/id/ABC"}}}}})
+	ltObserved        = platformtest.Observed(keyLaunchTemplate, "ec2.aws.upbound.io/v1beta1", "LaunchTemplate", map[string]any{"latestVersion": 3.0})
+	everyPrecursor    = platformtest.Merge(keyObserved, issuerObserved, ltObserved, volumeKeyObserved)
+	secondPhaseKeys   = []string{KeyCluster, KeyOIDCProvider, KeyNodeGroup(NodeGroupSystem), KeyNodeGroup(NodeGroupWorkload), KeyAddon(AddonEBSCSIDriver)}
 )
+
+func subnetObserved(zone string) platform.Observed {
+	return platformtest.Observed(network.KeySubnet(network.Private, zone), "ec2.aws.upbound.io/v1beta1", "Subnet", map[string]any{"id": "subnet-" + zone})
+}
 
 func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[string]runtime.Object {
 	t.Helper()
@@ -41,7 +56,7 @@ func render(t *testing.T, cfg *platform.Config, observed platform.Observed) map[
 }
 
 // TestSequencing: nothing is rendered with a guessed value. The cluster waits
-// for its key's ARN, the OIDC provider and EBS CSI add-on for the issuer,
+// for its key's ARN and its subnets' and security group's IDs, the OIDC provider and EBS CSI add-on for the issuer,
 // the node groups for the launch template's version.
 func TestSequencing(t *testing.T) {
 	cfg := config(v1alpha1.EnvironmentProd)
@@ -50,6 +65,7 @@ func TestSequencing(t *testing.T) {
 		want     []string
 	}{
 		"NothingObserved": {nil, nil},
+		"OnlyTheKey":      {platformtest.Observed(security.KeyName(security.PurposeKubernetes, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": "arn:aws:kms:us-west-2:111122223333:key/k8s"}), nil},
 		"KeyObserved":     {keyObserved, []string{KeyCluster}},
 		"IssuerObserved":  {platformtest.Merge(keyObserved, issuerObserved), []string{KeyCluster, KeyOIDCProvider, KeyAddon(AddonEBSCSIDriver)}},
 		"EverythingThere": {everyPrecursor, secondPhaseKeys},
@@ -113,11 +129,85 @@ func TestNodeGroupsAndLaunchTemplate(t *testing.T) {
 	if wl := render(t, override, everyPrecursor)[KeyNodeGroup(NodeGroupWorkload)].(*eksv1beta1.NodeGroup); *wl.Spec.ForProvider.CapacityType != "ON_DEMAND" {
 		t.Error("spec.kubernetes.workloadCapacityType must override the profile")
 	}
-	lt := render(t, config(v1alpha1.EnvironmentProd), nil)[keyLaunchTemplate].(*ec2v1beta1.LaunchTemplate).Spec.ForProvider
+	lt := render(t, config(v1alpha1.EnvironmentProd), volumeKeyObserved)[keyLaunchTemplate].(*ec2v1beta1.LaunchTemplate).Spec.ForProvider
 	m := lt.MetadataOptions[0]
 	ebs := lt.BlockDeviceMappings[0].EBS[0]
 	if *m.HTTPTokens != "required" || *m.HTTPPutResponseHopLimit != 1 || lt.KeyName != nil || *ebs.Encrypted != "true" || *ebs.VolumeType != "gp3" {
 		t.Errorf("want IMDSv2 with hop limit 1, no SSH key, encrypted gp3; got %+v", lt)
+	}
+	if ebs.KMSKeyIDSelector != nil || ptr.Deref(ebs.KMSKeyID, "") != volumeKeyARN {
+		t.Errorf("want the root volume encrypted with the storage key's observed ARN and no selector in the list, got %+v", ebs)
+	}
+}
+
+// TestLaunchTemplateWaitsForItsKeyAndNeverDropsOut: blockDeviceMappings is a
+// list, so the volume key is a literal the template waits for; once the
+// template exists it keeps the key AWS reports while the key is unobserved.
+func TestLaunchTemplateWaitsForItsKeyAndNeverDropsOut(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd)
+	if _, ok := render(t, cfg, nil)[keyLaunchTemplate]; ok {
+		t.Error("want no launch template before the storage key's ARN is observed")
+	}
+	existing := platformtest.Observed(keyLaunchTemplate, "ec2.aws.upbound.io/v1beta1", "LaunchTemplate", map[string]any{
+		"latestVersion":       3.0,
+		"blockDeviceMappings": []any{map[string]any{"ebs": []any{map[string]any{"kmsKeyId": volumeKeyARN}}}},
+	})
+	lt, ok := render(t, cfg, existing)[keyLaunchTemplate].(*ec2v1beta1.LaunchTemplate)
+	if !ok {
+		t.Fatal("an existing launch template dropped out of the desired state while its key was unobserved")
+	}
+	if got := ptr.Deref(lt.Spec.ForProvider.BlockDeviceMappings[0].EBS[0].KMSKeyID, ""); got != volumeKeyARN {
+		t.Errorf("want the key the existing template names, %s; got %s", volumeKeyARN, got)
+	}
+}
+
+// TestClusterNetworkFollowsTheZones: vpcConfig is a list, so the cluster
+// names its subnets and security group by observed IDs. A zone added to the
+// claim reaches the cluster once its subnet exists; until then, and while any
+// precursor is briefly unobserved, the cluster keeps what AWS reports it has.
+func TestClusterNetworkFollowsTheZones(t *testing.T) {
+	threeZones := config(v1alpha1.EnvironmentProd, func(s *v1alpha1.PlatformSpec) {
+		s.Network.AvailabilityZones = []string{"us-west-2a", "us-west-2b", "us-west-2c"}
+	})
+	existingCluster := platformtest.Observed(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{
+		"vpcConfig":        []any{map[string]any{"subnetIds": []any{"subnet-us-west-2a", "subnet-us-west-2b"}, "securityGroupIds": []any{"sg-cluster"}}},
+		"encryptionConfig": []any{map[string]any{"provider": []any{map[string]any{"keyArn": "arn:aws:kms:us-west-2:111122223333:key/k8s"}}}},
+	})
+	cases := map[string]struct {
+		cfg         *platform.Config
+		observed    platform.Observed
+		wantSubnets []string
+		wantGroups  []string
+	}{
+		"TwoZones":                  {config(v1alpha1.EnvironmentProd), keyObserved, []string{"subnet-us-west-2a", "subnet-us-west-2b"}, []string{"sg-cluster"}},
+		"NewZoneNotYetObserved":     {threeZones, platformtest.Merge(keyObserved, existingCluster), []string{"subnet-us-west-2a", "subnet-us-west-2b"}, []string{"sg-cluster"}},
+		"NewZoneObserved":           {threeZones, platformtest.Merge(keyObserved, subnetObserved("us-west-2c")), []string{"subnet-us-west-2a", "subnet-us-west-2b", "subnet-us-west-2c"}, []string{"sg-cluster"}},
+		"NewClusterWaitsForSubnets": {threeZones, keyObserved, nil, nil},
+		"PrecursorsGone":            {config(v1alpha1.EnvironmentProd), existingCluster, []string{"subnet-us-west-2a", "subnet-us-west-2b"}, []string{"sg-cluster"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, ok := render(t, tc.cfg, tc.observed)[KeyCluster].(*eksv1beta1.Cluster)
+			if !ok {
+				if tc.wantSubnets != nil {
+					t.Fatal("want the cluster rendered")
+				}
+				return
+			}
+			if tc.wantSubnets == nil {
+				t.Fatal("want no cluster until every zone's private subnet is observed")
+			}
+			vpc := c.Spec.ForProvider.VPCConfig[0]
+			if vpc.SubnetIDSelector != nil || vpc.SecurityGroupIDSelector != nil {
+				t.Error("want no selector inside vpcConfig: Crossplane's apply of the list removes what the resolver wrote")
+			}
+			if diff := cmp.Diff(tc.wantSubnets, derefAll(vpc.SubnetIds)); diff != "" {
+				t.Errorf("subnets (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantGroups, derefAll(vpc.SecurityGroupIds)); diff != "" {
+				t.Errorf("security groups (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -159,4 +249,12 @@ func TestLoadBalancer(t *testing.T) {
 	if *redirect.Type != "redirect" || *redirect.Redirect[0].Protocol != "HTTPS" {
 		t.Errorf("HTTP must only redirect to HTTPS, got %+v", redirect)
 	}
+}
+
+func derefAll(ps []*string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, ptr.Deref(p, ""))
+	}
+	return out
 }

@@ -30,7 +30,7 @@ func LaunchTemplateName(cfg *platform.Config) string { return cfg.Prefix() + "-e
 // pods cannot reach the node's credentials (they use IRSA or Pod Identity);
 // an encrypted gp3 root volume with the storage key; the node security group;
 // no SSH key (SSM Session Manager instead).
-func launchTemplate(cfg *platform.Config) *ec2v1beta1.LaunchTemplate {
+func launchTemplate(cfg *platform.Config, volumeKeyARN string) *ec2v1beta1.LaunchTemplate {
 	return &ec2v1beta1.LaunchTemplate{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, keyLaunchTemplate),
 		Spec: ec2v1beta1.LaunchTemplateSpec{ForProvider: ec2v1beta1.LaunchTemplateParameters_2{
@@ -46,7 +46,7 @@ func launchTemplate(cfg *platform.Config) *ec2v1beta1.LaunchTemplate {
 				DeviceName: ptr.To("/dev/xvda"),
 				EBS: []ec2v1beta1.EBSParameters{{
 					VolumeType: ptr.To("gp3"), VolumeSize: ptr.To(50.0), Encrypted: ptr.To("true"),
-					KMSKeyIDSelector:    platform.Select(security.KeyName(security.PurposeStorage, false)),
+					KMSKeyID:            ptr.To(volumeKeyARN),
 					DeleteOnTermination: ptr.To("true"),
 				}},
 			}},
@@ -54,6 +54,28 @@ func launchTemplate(cfg *platform.Config) *ec2v1beta1.LaunchTemplate {
 			Tags:                       cfg.Tags(platform.TierKubernetes, LaunchTemplateName(cfg)),
 		}},
 	}
+}
+
+// nodeVolumeKeyARN is the storage key the nodes' volumes are encrypted with,
+// as its observed ARN: blockDeviceMappings is a list, so no selector inside it
+// (see security.KeyARN). While the key is not observed, the key the existing
+// launch template names, so the template never drops out of the desired
+// state.
+func nodeVolumeKeyARN(observed platform.Observed) string {
+	if arn := security.KeyARN(observed, security.PurposeStorage, false); arn != "" {
+		return arn
+	}
+	var lt ec2v1beta1.LaunchTemplate
+	if observed.Get(keyLaunchTemplate, &lt) {
+		for _, m := range lt.Status.AtProvider.BlockDeviceMappings {
+			for _, e := range m.EBS {
+				if ptr.Deref(e.KMSKeyID, "") != "" {
+					return *e.KMSKeyID
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // nodeGroups render once the launch template's version is observed: a node

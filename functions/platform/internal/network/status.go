@@ -2,6 +2,7 @@ package network
 
 import (
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -59,4 +60,20 @@ func AccountID(observed platform.Observed) string {
 		return ""
 	}
 	return platform.AccountFromARN(*vpc.Status.AtProvider.Arn)
+}
+
+// SubnetIDs are the observed IDs of the tier's subnets in every zone of the
+// claim, in zone order, or nil while any of them is not observed. For fields
+// nested in a provider-aws v1beta1 list, which take literals, not selectors
+// (see security.KeyARN).
+func SubnetIDs(cfg *platform.Config, observed platform.Observed, tier SubnetTier) []*string {
+	ids := make([]*string, 0, len(cfg.Zones))
+	for _, z := range cfg.Zones {
+		id := subnetID(observed, KeySubnet(tier, z.Name))
+		if id == "" {
+			return nil
+		}
+		ids = append(ids, ptr.To(id))
+	}
+	return ids
 }

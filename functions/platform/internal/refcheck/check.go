@@ -204,6 +204,13 @@ func checkSelector(res *Result, r Rendered, resolved *unstructured.Unstructured,
 	if sel["matchControllerRef"] != true {
 		fail("want matchControllerRef, so it never picks another platform's resource")
 	}
+	if strings.Contains(path, "[") {
+		// provider-aws's object lists carry no x-kubernetes-list-type, so
+		// server-side apply replaces them whole: the provider's resolver
+		// writes the resolved ID into the list and Crossplane's next apply
+		// of the same list takes it out again.
+		fail("a selector inside a list: the list is atomic under server-side apply, so what the provider's resolver writes into it is removed by Crossplane's next apply; set %s from known or observed values instead", s.Field)
+	}
 	labels, _ := sel["matchLabels"].(map[string]any)
 	var wanted, other []string
 	for _, o := range rendered {

@@ -7,9 +7,6 @@ package security
 import (
 	"strings"
 
-	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
-	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
-
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 )
@@ -39,8 +36,8 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 func Status(cfg *platform.Config, observed platform.Observed) *v1alpha1.SecurityStatus {
 	s := &v1alpha1.SecurityStatus{}
 	for _, k := range keys() {
-		var key kmsv1beta1.Key
-		if !observed.Get(KeyName(k.purpose, k.dr), &key) || key.Status.AtProvider.Arn == nil {
+		arn := KeyARN(observed, k.purpose, k.dr)
+		if arn == "" {
 			continue
 		}
 		if s.Keys == nil {
@@ -50,15 +47,14 @@ func Status(cfg *platform.Config, observed platform.Observed) *v1alpha1.Security
 		if k.dr {
 			name += "-dr"
 		}
-		s.Keys[name] = v1alpha1.KeyStatus{ARN: *key.Status.AtProvider.Arn, Alias: AliasName(cfg, k.purpose)}
+		s.Keys[name] = v1alpha1.KeyStatus{ARN: arn, Alias: AliasName(cfg, k.purpose)}
 	}
 	for _, g := range groups {
-		var sg ec2v1beta1.SecurityGroup
-		if observed.Get(g.key, &sg) && sg.Status.AtProvider.ID != nil {
+		if id := SecurityGroupID(observed, g.key); id != "" {
 			if s.SecurityGroupIDs == nil {
 				s.SecurityGroupIDs = map[string]string{}
 			}
-			s.SecurityGroupIDs[strings.TrimPrefix(g.key, "security-group-")] = *sg.Status.AtProvider.ID
+			s.SecurityGroupIDs[strings.TrimPrefix(g.key, "security-group-")] = id
 		}
 	}
 	return s

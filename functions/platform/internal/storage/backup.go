@@ -71,13 +71,13 @@ func backups(cfg *platform.Config) []platform.Resource {
 	}
 	for _, r := range BackupRules(cfg) {
 		rule := backupv1beta1.RuleParameters{
-			RuleName:                ptr.To(r.Name),
-			TargetVaultNameSelector: platform.Select(KeyVault),
-			Schedule:                ptr.To(r.Schedule),
-			StartWindow:             ptr.To(60.0),
-			CompletionWindow:        ptr.To(180.0),
-			EnableContinuousBackup:  ptr.To(r.Continuous),
-			Lifecycle:               []backupv1beta1.RuleLifecycleParameters{{DeleteAfter: ptr.To(float64(r.KeepDays))}},
+			RuleName:               ptr.To(r.Name),
+			TargetVaultName:        ptr.To(name), // rule is a list: no selector in it (see security.KeyARN)
+			Schedule:               ptr.To(r.Schedule),
+			StartWindow:            ptr.To(60.0),
+			CompletionWindow:       ptr.To(180.0),
+			EnableContinuousBackup: ptr.To(r.Continuous),
+			Lifecycle:              []backupv1beta1.RuleLifecycleParameters{{DeleteAfter: ptr.To(float64(r.KeepDays))}},
 		}
 		if r.CopyToDR {
 			rule.CopyAction = []backupv1beta1.CopyActionParameters{{

@@ -6,8 +6,10 @@ import (
 
 	backupv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/backup/v1beta1"
 	efsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/efs/v1beta1"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
@@ -30,8 +32,12 @@ func TestProdBackupsMeetTheTargets(t *testing.T) {
 			plan := rs[KeyBackupPlan].(*backupv1beta1.Plan).Spec.ForProvider
 			var names []string
 			copied := false
+			vault := rs[KeyVault].(*backupv1beta1.Vault).GetAnnotations()[platform.AnnotationExternalName]
 			for _, r := range plan.Rule {
 				names = append(names, *r.RuleName)
+				if r.TargetVaultNameSelector != nil || ptr.Deref(r.TargetVaultName, "") != vault {
+					t.Errorf("rule %s: want the vault %s by name (no selector inside the rule list), got %v", *r.RuleName, vault, ptr.Deref(r.TargetVaultName, ""))
+				}
 				copied = copied || len(r.CopyAction) > 0
 				if env == v1alpha1.EnvironmentProd && *r.RuleName == "daily-seven-years" && *r.Lifecycle[0].DeleteAfter != 2557 {
 					t.Errorf("prod must keep daily recovery points 7 years, got %v days", *r.Lifecycle[0].DeleteAfter)

@@ -51,18 +51,20 @@ func (Tier) Name() string { return platform.TierStorage }
 
 // Render returns the tier's resources. Bucket names carry the account, so
 // nothing renders before it is known.
-func (Tier) Render(cfg *platform.Config, _ platform.Observed) ([]platform.Resource, error) {
+func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
 	if cfg.AccountID == "" {
 		return nil, nil
 	}
 	var rs []platform.Resource
 	for _, p := range Buckets {
-		rs = append(rs, bucketResources(cfg, bucket{purpose: p})...)
+		rs = append(rs, bucketResources(cfg, observed, bucket{purpose: p})...)
 	}
 	if replicates(cfg) {
 		for _, p := range Replicated {
-			rs = append(rs, bucketResources(cfg, bucket{purpose: p, replica: true})...)
-			rs = append(rs, replication(cfg, p))
+			rs = append(rs, bucketResources(cfg, observed, bucket{purpose: p, replica: true})...)
+			if r, ok := replication(cfg, observed, p); ok {
+				rs = append(rs, r)
+			}
 		}
 	}
 	rs = append(rs, fileSystem(cfg)...)
@@ -93,7 +95,7 @@ func (b bucket) region(cfg *platform.Config) string {
 	return cfg.Region
 }
 
-func bucketResources(cfg *platform.Config, b bucket) []platform.Resource {
+func bucketResources(cfg *platform.Config, observed platform.Observed, b bucket) []platform.Resource {
 	key := KeyBucket(b.purpose, b.replica)
 	region := ptr.To(b.region(cfg))
 	sel := platform.Select(key)
@@ -120,7 +122,6 @@ func bucketResources(cfg *platform.Config, b bucket) []platform.Resource {
 				VersioningConfiguration: []s3v1beta1.VersioningConfigurationParameters{{Status: ptr.To("Enabled")}},
 			}},
 		}},
-		{Key: key + "-encryption", Object: encryption(cfg, b, key)},
 		{Key: key + "-public-access-block", Object: &s3v1beta1.BucketPublicAccessBlock{
 			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-public-access-block"),
 			Spec: s3v1beta1.BucketPublicAccessBlockSpec{ForProvider: s3v1beta1.BucketPublicAccessBlockParameters{
@@ -142,6 +143,9 @@ func bucketResources(cfg *platform.Config, b bucket) []platform.Resource {
 			}},
 		}},
 		{Key: key + "-lifecycle", Object: lifecycle(cfg, b, key)},
+	}
+	if enc := encryption(cfg, observed, b, key); enc != nil {
+		rs = append(rs, platform.Resource{Key: key + "-encryption", Object: enc})
 	}
 	// Every bucket but the logs bucket logs its access there. (Replicas
 	// live in another region; S3 logs only within a region.)
@@ -172,13 +176,21 @@ func bucketResources(cfg *platform.Config, b bucket) []platform.Resource {
 // encryption is SSE-KMS with the storage key (the DR storage key for
 // replicas) and bucket keys. The logs bucket is the exception: S3 server
 // access logs and ALB access logs can only be delivered to SSE-S3 buckets.
-func encryption(cfg *platform.Config, b bucket, key string) *s3v1beta1.BucketServerSideEncryptionConfiguration {
-	def := s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{
-		SseAlgorithm:           ptr.To("aws:kms"),
-		KMSMasterKeyIDSelector: platform.Select(security.KeyName(security.PurposeStorage, b.replica)),
-	}
-	if b.purpose == Logs {
-		def = s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{SseAlgorithm: ptr.To("AES256")}
+// The key is named by its observed ARN, not a selector: rule is a list in
+// s3 v1beta1 (see security.KeyARN). Until the key is observed the
+// configuration waits (S3 encrypts with SSE-S3 meanwhile), unless it already
+// exists: then it keeps the key AWS reports, and never drops out.
+func encryption(cfg *platform.Config, observed platform.Observed, b bucket, key string) *s3v1beta1.BucketServerSideEncryptionConfiguration {
+	def := s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{SseAlgorithm: ptr.To("AES256")}
+	if b.purpose != Logs {
+		arn := security.KeyARN(observed, security.PurposeStorage, b.replica)
+		if arn == "" {
+			arn = observedEncryptionKey(observed, key+"-encryption")
+		}
+		if arn == "" {
+			return nil
+		}
+		def = s3v1beta1.RuleApplyServerSideEncryptionByDefaultParameters{SseAlgorithm: ptr.To("aws:kms"), KMSMasterKeyID: ptr.To(arn)}
 	}
 	return &s3v1beta1.BucketServerSideEncryptionConfiguration{
 		ObjectMeta: cfg.Meta(platform.TierStorage, key+"-encryption"),
@@ -190,4 +202,21 @@ func encryption(cfg *platform.Config, b bucket, key string) *s3v1beta1.BucketSer
 			}},
 		}},
 	}
+}
+
+// observedEncryptionKey is the KMS key the observed encryption configuration
+// key applies, "" when it is not observed.
+func observedEncryptionKey(observed platform.Observed, key string) string {
+	var c s3v1beta1.BucketServerSideEncryptionConfiguration
+	if !observed.Get(key, &c) {
+		return ""
+	}
+	for _, r := range c.Status.AtProvider.Rule {
+		for _, d := range r.ApplyServerSideEncryptionByDefault {
+			if ptr.Deref(d.KMSMasterKeyID, "") != "" {
+				return *d.KMSMasterKeyID
+			}
+		}
+	}
+	return ""
 }

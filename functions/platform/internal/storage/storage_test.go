@@ -3,15 +3,18 @@ package storage
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	s3v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/s3/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
+	"github.com/paynext/platform/functions/platform/internal/security"
 )
 
 func config(env v1alpha1.Environment, region, dr string) *platform.Config {
@@ -22,9 +25,32 @@ func config(env v1alpha1.Environment, region, dr string) *platform.Config {
 	}, "111122223333")
 }
 
+// render renders the tier once its precursors exist: the storage keys and
+// every bucket's versioning.
 func render(t *testing.T, cfg *platform.Config) map[string]runtime.Object {
 	t.Helper()
-	return platformtest.Render(t, Tier{}, cfg, nil)
+	return platformtest.Render(t, Tier{}, cfg, precursors(cfg))
+}
+
+func storageKeyARN(cfg *platform.Config, dr bool) string {
+	region := cfg.Region
+	if dr {
+		region = cfg.DRRegion
+	}
+	return "arn:aws:kms:" + region + ":111122223333:key/storage"
+}
+
+func precursors(cfg *platform.Config) platform.Observed {
+	o := platformtest.Merge(
+		platformtest.Observed(security.KeyName(security.PurposeStorage, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": storageKeyARN(cfg, false)}),
+		platformtest.Observed(security.KeyName(security.PurposeStorage, true), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": storageKeyARN(cfg, true)}),
+	)
+	for _, p := range Buckets {
+		for _, replica := range []bool{false, true} {
+			o = platformtest.Merge(o, platformtest.Ready(KeyBucket(p, replica)+"-versioning", "s3.aws.upbound.io/v1beta1", "BucketVersioning"))
+		}
+	}
+	return o
 }
 
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
@@ -70,6 +96,12 @@ func TestEveryBucketIsLockedDown(t *testing.T) {
 				}
 				if got := *sse.ApplyServerSideEncryptionByDefault[0].SseAlgorithm; got != wantSSE {
 					t.Errorf("%s: want %s, got %s", key, wantSSE, got)
+				}
+				if wantSSE == "aws:kms" {
+					replica := strings.HasSuffix(key, "-replica")
+					if got, want := ptr.Deref(sse.ApplyServerSideEncryptionByDefault[0].KMSMasterKeyID, ""), storageKeyARN(cfg, replica); got != want {
+						t.Errorf("%s: want the storage key of the bucket's region, %s, by its observed ARN; got %q", key, want, got)
+					}
 				}
 				doc, _ := policy.Parse(*rs[key+"-policy"].(*s3v1beta1.BucketPolicy).Spec.ForProvider.Policy)
 				if !slices.ContainsFunc(doc.Statement, func(s policy.Statement) bool {
@@ -117,18 +149,76 @@ func TestReplicationGoesToTheDRRegionAndKeepsDeletesOut(t *testing.T) {
 	if _, ok := render(t, config(v1alpha1.EnvironmentDev, "us-west-2", "us-east-1"))[KeyBucket(Data, false)+"-replication"]; ok {
 		t.Error("dev does not replicate")
 	}
-	rs := render(t, config(v1alpha1.EnvironmentStaging, "us-west-2", "us-east-1"))
+	cfg := config(v1alpha1.EnvironmentStaging, "us-west-2", "us-east-1")
+	rs := render(t, cfg)
 	for _, p := range Replicated {
 		r := rs[KeyBucket(p, false)+"-replication"].(*s3v1beta1.BucketReplicationConfiguration).Spec.ForProvider
 		rule := r.Rule[0]
 		if *rule.DeleteMarkerReplication[0].Status != "Disabled" {
 			t.Errorf("%s: deletes must not reach the replica", p)
 		}
-		if got := rule.Destination[0].BucketSelector.MatchLabels[platform.LabelResource]; got != KeyBucket(p, true) {
-			t.Errorf("%s: want the replica as destination, got %s", p, got)
+		d := rule.Destination[0]
+		if got, want := ptr.Deref(d.Bucket, ""), "arn:aws:s3:::"+cfg.ReplicaBucketName(p); got != want || d.BucketSelector != nil {
+			t.Errorf("%s: want the replica %s as destination by ARN (no selector inside the rule list), got %q", p, want, got)
+		}
+		if got, want := ptr.Deref(d.EncryptionConfiguration[0].ReplicaKMSKeyID, ""), storageKeyARN(cfg, true); got != want {
+			t.Errorf("%s: want replicas encrypted with the DR storage key %s, got %q", p, want, got)
 		}
 		if got := *rs[KeyBucket(p, true)].(*s3v1beta1.Bucket).Spec.ForProvider.Region; got != "us-east-1" {
 			t.Errorf("%s: want the replica in the DR region, got %s", p, got)
 		}
+	}
+}
+
+// TestKeyedConfigurationsWaitAndNeverDropOut: encryption and replication
+// name their keys by observed ARN (rule is a list in s3 v1beta1, so no
+// selector inside it). They wait for the key, and replication for versioning
+// on both buckets; once they exist, they keep the key AWS reports while the
+// key is briefly unobserved, and never drop out of the desired state.
+func TestKeyedConfigurationsWaitAndNeverDropOut(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "us-west-2", "us-east-1")
+	data, replication := KeyBucket(Data, false)+"-encryption", KeyBucket(Data, false)+"-replication"
+
+	fresh := platformtest.Render(t, Tier{}, cfg, nil)
+	if _, ok := fresh[data]; ok {
+		t.Errorf("%s: want it to wait for the storage key's ARN", data)
+	}
+	if _, ok := fresh[KeyBucket(Logs, false)+"-encryption"]; !ok {
+		t.Error("the logs bucket's SSE-S3 configuration needs no key and must not wait")
+	}
+	if _, ok := fresh[replication]; ok {
+		t.Errorf("%s: want it to wait for the DR storage key", replication)
+	}
+
+	keysOnly := platformtest.Merge(
+		platformtest.Observed(security.KeyName(security.PurposeStorage, false), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": storageKeyARN(cfg, false)}),
+		platformtest.Observed(security.KeyName(security.PurposeStorage, true), "kms.aws.upbound.io/v1beta1", "Key", map[string]any{"arn": storageKeyARN(cfg, true)}),
+	)
+	if _, ok := platformtest.Render(t, Tier{}, cfg, keysOnly)[replication]; ok {
+		t.Errorf("%s: S3 refuses replication until both buckets are versioned; want it to wait", replication)
+	}
+
+	existing := platformtest.Merge(
+		platformtest.Observed(data, "s3.aws.upbound.io/v1beta1", "BucketServerSideEncryptionConfiguration", map[string]any{
+			"rule": []any{map[string]any{"applyServerSideEncryptionByDefault": []any{map[string]any{"kmsMasterKeyId": "arn:aws:kms:us-west-2:111122223333:key/existing"}}}},
+		}),
+		platformtest.Observed(replication, "s3.aws.upbound.io/v1beta1", "BucketReplicationConfiguration", map[string]any{
+			"rule": []any{map[string]any{"destination": []any{map[string]any{"encryptionConfiguration": []any{map[string]any{"replicaKmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/existing"}}}}}},
+		}),
+	)
+	rs := platformtest.Render(t, Tier{}, cfg, existing)
+	enc, ok := rs[data].(*s3v1beta1.BucketServerSideEncryptionConfiguration)
+	if !ok {
+		t.Fatalf("%s dropped out of the desired state while its key was unobserved", data)
+	}
+	if got := ptr.Deref(enc.Spec.ForProvider.Rule[0].ApplyServerSideEncryptionByDefault[0].KMSMasterKeyID, ""); got != "arn:aws:kms:us-west-2:111122223333:key/existing" {
+		t.Errorf("%s: want the key AWS reports, got %q", data, got)
+	}
+	rep, ok := rs[replication].(*s3v1beta1.BucketReplicationConfiguration)
+	if !ok {
+		t.Fatalf("%s dropped out of the desired state while its key was unobserved", replication)
+	}
+	if got := ptr.Deref(rep.Spec.ForProvider.Rule[0].Destination[0].EncryptionConfiguration[0].ReplicaKMSKeyID, ""); got != "arn:aws:kms:us-east-1:111122223333:key/existing" {
+		t.Errorf("%s: want the key AWS reports, got %q", replication, got)
 	}
 }

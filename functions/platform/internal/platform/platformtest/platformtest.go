@@ -5,6 +5,7 @@ package platformtest
 import (
 	"testing"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -44,4 +45,12 @@ func Merge(observed ...platform.Observed) platform.Observed {
 		}
 	}
 	return out
+}
+
+// Ready is the observed state of one composed resource of the given kind
+// with condition Ready=True.
+func Ready(key, apiVersion, kind string) platform.Observed {
+	o := Observed(key, apiVersion, kind, nil)
+	o[resource.Name(key)].Resource.SetConditions(xpv1.Available())
+	return o
 }
