@@ -67,7 +67,7 @@ unit: ## Vet and run the Go tests (unit, golden, determinism, bad input).
 	@go test -count=1 ./...
 
 .PHONY: e2e
-e2e: ## End-to-end: claims through real etcd, kube-apiserver, kube-controller-manager and Crossplane v2.4.0 with a fake provider, on 127.0.0.1 (E2E_FLAGS="-run TestDrift" to pick).
+e2e: ## End-to-end: claims through real etcd, kube-apiserver, kube-controller-manager and Crossplane v2.4.0 with provider-aws's runtime on an in-memory AWS, on 127.0.0.1 (E2E_FLAGS="-run TestDrift" to pick).
 	@hack/e2e.sh $(E2E_FLAGS)
 	@echo "make e2e: every scenario passed against a real control plane; report in _output/e2e/run/report.txt"
 

@@ -116,9 +116,25 @@ type renderedPlatform struct {
 	resources map[string]*unstructured.Unstructured
 }
 
+// claimFiles are the claims the scenarios apply, by the name the suite uses:
+// the examples, and held-out claims in other regions, whose names are longer.
+var claimFiles = map[string]string{
+	"dev":     "examples/claims/dev.yaml",
+	"staging": "examples/claims/staging.yaml",
+	"prod":    "examples/claims/prod.yaml",
+	// eu-central-1: a region name longer than us-west-2 in every name,
+	// label and annotation the API server validates.
+	"eu-central-1": "functions/platform/testdata/claims/eu-central-1-staging-two-zones.yaml",
+	"sandbox":      "functions/platform/testdata/claims/ap-southeast-2-dev-minimal.yaml",
+}
+
+// renderedClaims are the claims hack/e2e.sh renders to convergence, as
+// $E2E_RENDERED/<name>.yaml.
+var renderedClaims = []string{"dev", "staging", "prod", "eu-central-1"}
+
 func loadRendered(dir string) (map[string]*renderedPlatform, error) {
 	out := map[string]*renderedPlatform{}
-	for _, name := range []string{"dev", "staging", "prod"} {
+	for _, name := range renderedClaims {
 		path := filepath.Join(dir, name+".yaml")
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -161,10 +177,10 @@ func decode(doc []byte) (*unstructured.Unstructured, error) {
 	return u, u.UnmarshalJSON(j)
 }
 
-// claim reads an example claim and asks for its connection secret.
+// claim reads a claim of claimFiles and asks for its connection secret.
 func claim(t *testing.T, name string) *unstructured.Unstructured {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "examples", "claims", name+".yaml"))
+	data, err := os.ReadFile(filepath.Join("..", claimFiles[name]))
 	if err != nil {
 		t.Fatalf("cannot read the %s example claim: %v", name, err)
 	}
@@ -173,6 +189,10 @@ func claim(t *testing.T, name string) *unstructured.Unstructured {
 		t.Fatalf("cannot parse the %s example claim: %v", name, err)
 	}
 	_ = unstructured.SetNestedField(u.Object, u.GetName()+"-connection", "spec", "writeConnectionSecretToRef", "name")
+	// The claim's provider credentials reach the account it names.
+	if acct, _, _ := unstructured.NestedString(u.Object, "spec", "accountId"); acct != "" {
+		env.aws.SetAccount(u.GetNamespace()+"/"+u.GetName(), acct)
+	}
 	return u
 }
 
@@ -192,6 +212,7 @@ func liveClaim(ctx context.Context, t *testing.T, name string) *unstructured.Uns
 func ensureReady(ctx context.Context, t *testing.T, name string) *unstructured.Unstructured {
 	t.Helper()
 	c := claim(t, name)
+	ensureNamespace(ctx, t, c.GetNamespace())
 	if err := env.c.Create(ctx, c); err != nil && !kerrors.IsAlreadyExists(err) {
 		t.Fatalf("cannot apply the %s claim: %v", name, err)
 	}
@@ -199,6 +220,15 @@ func ensureReady(ctx context.Context, t *testing.T, name string) *unstructured.U
 		t.Fatalf("the %s claim never became Ready: %v", name, err)
 	}
 	return liveClaim(ctx, t, name)
+}
+
+// ensureNamespace creates a claim's namespace unless it exists.
+func ensureNamespace(ctx context.Context, t *testing.T, name string) {
+	t.Helper()
+	ns := object("v1", "Namespace", "", name)
+	if err := env.c.Create(ctx, ns); err != nil && !kerrors.IsAlreadyExists(err) {
+		t.Fatalf("cannot create namespace %s: %v", name, err)
+	}
 }
 
 // readyPlatform is ensureReady with the claim's XR and composed resources.

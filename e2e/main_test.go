@@ -3,14 +3,18 @@
 // Package e2e proves the other half of the platform: that Crossplane, running
 // its real reconcilers against a real API server, turns a claim into the
 // platform, keeps it reconciled, updates it in place and deletes it safely.
-// Everything runs as local processes on 127.0.0.1 (no Docker, no AWS); a fake
-// provider plays provider-aws. Run it with `make e2e`, which builds the
-// binaries and sets the E2E_* environment this suite reads.
+// Everything runs as local processes on 127.0.0.1 (no Docker, no AWS);
+// provider-aws's runtime (crossplane-runtime's managed reconciler with the
+// provider's generated reference resolvers) runs in this process with an
+// in-memory AWS behind it (e2e/providerruntime). Run it with `make e2e`, which
+// builds the binaries and sets the E2E_* environment this suite reads.
 //
 // Scenarios share one control plane and run in the order of their files
-// (scenario1_apply … scenario5_badinput): the deletes come after the
-// scenarios that use a running platform. Each scenario that needs a claim
-// applies it first if it is missing, so any one runs alone with -run.
+// (scenario1_apply … scenario9_unresolved): the example claims are applied,
+// edited and deleted first, then prod is applied again with AWS faults, zones
+// are added and removed, and the held-out claims come last. Each scenario
+// that needs a claim applies it first if it is missing, so any one runs alone
+// with -run.
 package e2e
 
 import (
@@ -23,11 +27,13 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/paynext/platform/e2e/controlplane"
-	"github.com/paynext/platform/e2e/fakeprovider"
+	"github.com/paynext/platform/e2e/providerruntime"
 )
 
 // env is the running control plane every scenario shares.
@@ -41,10 +47,17 @@ type environment struct {
 	function   *controlplane.Function
 	registry   *controlplane.Registry
 	c          client.Client
-	journal    *fakeprovider.Journal
-	rendered   map[string]*renderedPlatform
-	kinds      []schema.GroupVersionKind
-	cancel     context.CancelFunc
+	journal    *providerruntime.Journal
+	aws        *providerruntime.AWS
+	// providerCache is the provider runtime's informer cache: scenarios watch
+	// managed resources through it.
+	providerCache  cache.Cache
+	providerScheme *runtime.Scheme
+	// stopWebhook stops the provider's conversion webhook.
+	stopWebhook func()
+	rendered    map[string]*renderedPlatform
+	kinds       []schema.GroupVersionKind
+	cancel      context.CancelFunc
 
 	mu      sync.Mutex
 	timings []timing
@@ -123,6 +136,9 @@ func (e *environment) report() {
 func (e *environment) tearDown() {
 	fmt.Println("e2e: stopping every process the suite started")
 	e.cancel()
+	if e.stopWebhook != nil {
+		e.stopWebhook()
+	}
 	if e.registry != nil {
 		e.registry.Stop()
 	}

@@ -88,10 +88,10 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 	}
 
 	// The connection secret: the database endpoints and the kubeconfig the
-	// fake provider published for the ClusterAuth.
+	// provider runtime published for the ClusterAuth.
 	secret := &corev1.Secret{}
 	eventually(t, 2*time.Minute, "the claim's connection secret exists", func() error {
-		return env.c.Get(ctx, client.ObjectKey{Namespace: claimNamespace, Name: c.GetName() + "-connection"}, secret)
+		return env.c.Get(ctx, client.ObjectKey{Namespace: c.GetNamespace(), Name: c.GetName() + "-connection"}, secret)
 	})
 	endpoint, _, _ := unstructured.NestedString(want.xr.Object, "status", "database", "endpoint")
 	if got := string(secret.Data["endpoint"]); got != endpoint {

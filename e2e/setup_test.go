@@ -4,7 +4,9 @@ package e2e
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,9 +26,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 
 	"github.com/paynext/platform/e2e/controlplane"
-	"github.com/paynext/platform/e2e/fakeprovider"
+	"github.com/paynext/platform/e2e/providerruntime"
+	"github.com/paynext/platform/internal/provider"
 )
 
 const (
@@ -44,7 +48,7 @@ const (
 	functionTLSSecret = functionName + "-tls-server"
 )
 
-// setUp starts the control plane, Crossplane, the fake provider and the
+// setUp starts the control plane, Crossplane, the provider runtime and the
 // function, and installs the platform's packages. It returns the environment
 // even on error, so whatever started is stopped.
 func setUp(ctx context.Context) (*environment, error) {
@@ -56,7 +60,8 @@ func setUp(ctx context.Context) (*environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &environment{dir: dir, procs: procs, journal: &fakeprovider.Journal{}}
+	e := &environment{dir: dir, procs: procs, journal: &providerruntime.Journal{}}
+	e.aws = providerruntime.NewAWS(e.journal)
 	bins := os.Getenv("E2E_BIN_DIR")
 
 	e.rendered, err = loadRendered(os.Getenv("E2E_RENDERED"))
@@ -82,8 +87,12 @@ func setUp(ctx context.Context) (*environment, error) {
 		return e, errors.Wrap(err, "cannot build a client")
 	}
 
+	conversion, err := startConversionWebhook(e)
+	if err != nil {
+		return e, err
+	}
 	step = time.Now()
-	kinds, err := installCRDs(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS"))
+	kinds, err := installCRDs(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS"), conversion)
 	if err != nil {
 		return e, err
 	}
@@ -97,7 +106,7 @@ func setUp(ctx context.Context) (*environment, error) {
 	}
 	e.record("Crossplane up (chart RBAC, core init and start, RBAC manager)", time.Since(step))
 
-	if err := startFakeProvider(ctx, e, scheme, kinds); err != nil {
+	if err := startFakeProvider(ctx, e, kinds); err != nil {
 		return e, err
 	}
 
@@ -114,9 +123,47 @@ func setUp(ctx context.Context) (*environment, error) {
 	return e, errors.Wrap(e.c.Create(ctx, ns), "cannot create the claims' namespace")
 }
 
+// startConversionWebhook serves provider-aws's CRD conversions
+// (providerruntime.ConversionHandler) over TLS on 127.0.0.1, as the provider's
+// webhook does, and returns how the CRDs reach it.
+func startConversionWebhook(e *environment) (*extv1.CustomResourceConversion, error) {
+	ca, err := controlplane.NewCA("provider-aws-webhook-ca")
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(e.dir, "conversion-webhook")
+	if err := ca.IssueServing(dir, "provider-aws-webhook"); err != nil {
+		return nil, err
+	}
+	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key"))
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot load the webhook's certificate")
+	}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot listen for conversion reviews")
+	}
+	s := runtime.NewScheme()
+	if err := provider.AddToScheme(s); err != nil {
+		return nil, errors.Wrap(err, "cannot build the webhook's scheme")
+	}
+	srv := &http.Server{Handler: providerruntime.ConversionHandler(s), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	e.stopWebhook = func() { _ = srv.Close() }
+	url := "https://" + l.Addr().String() + "/convert"
+	return &extv1.CustomResourceConversion{
+		Strategy: extv1.WebhookConverter,
+		Webhook: &extv1.WebhookConversion{
+			ClientConfig:             &extv1.WebhookClientConfig{URL: &url, CABundle: ca.CertPEM},
+			ConversionReviewVersions: []string{"v1"},
+		},
+	}, nil
+}
+
 // installCRDs creates every CRD in dir and returns the kinds, once all are
-// established.
-func installCRDs(ctx context.Context, c client.Client, dir string) ([]schema.GroupVersionKind, error) {
+// established. CRDs with more than one version convert through the webhook,
+// as Crossplane's package manager sets them up for a provider that has one.
+func installCRDs(ctx context.Context, c client.Client, dir string, conversion *extv1.CustomResourceConversion) ([]schema.GroupVersionKind, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil || len(files) == 0 {
 		return nil, errors.Errorf("no provider CRDs in %q (E2E_PROVIDER_CRDS)", dir)
@@ -131,6 +178,9 @@ func installCRDs(ctx context.Context, c client.Client, dir string) ([]schema.Gro
 		crd := &extv1.CustomResourceDefinition{}
 		if err := yaml.Unmarshal(data, crd); err != nil {
 			return nil, errors.Wrapf(err, "cannot parse %s", f)
+		}
+		if len(crd.Spec.Versions) > 1 {
+			crd.Spec.Conversion = conversion
 		}
 		if err := c.Create(ctx, crd); err != nil {
 			return nil, errors.Wrapf(err, "cannot create CRD %s", crd.GetName())
@@ -166,27 +216,38 @@ func waitEstablished(ctx context.Context, c client.Client, name string) error {
 	})
 }
 
-// startFakeProvider runs the fake provider's controllers in this process,
-// logging to logs/fake-provider.log.
-func startFakeProvider(ctx context.Context, e *environment, scheme *runtime.Scheme, kinds []schema.GroupVersionKind) error {
+// startFakeProvider runs provider-aws's runtime (e2e/providerruntime: the
+// managed reconciler of every kind, with the fake AWS behind it) in this
+// process, logging to logs/fake-provider.log. Its manager has a scheme of its
+// own holding provider-aws's typed kinds, as the provider's does.
+func startFakeProvider(ctx context.Context, e *environment, kinds []schema.GroupVersionKind) error {
 	f, err := os.Create(e.procs.LogPath("fake-provider"))
 	if err != nil {
-		return errors.Wrap(err, "cannot create the fake provider's log")
+		return errors.Wrap(err, "cannot create the provider runtime's log")
 	}
 	log := zap.New(zap.WriteTo(f), zap.UseDevMode(false))
 	ctrl.SetLogger(log)
-	mgr, err := ctrl.NewManager(e.kube.Config, ctrl.Options{
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, provider.AddToScheme} {
+		if err := add(scheme); err != nil {
+			return errors.Wrap(err, "cannot build the provider's scheme")
+		}
+	}
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(e.kube.Config, providerMaxReconcileRate), ctrl.Options{
 		Scheme:                 scheme,
 		Logger:                 log,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 	})
 	if err != nil {
-		return errors.Wrap(err, "cannot create the fake provider's manager")
+		return errors.Wrap(err, "cannot create the provider runtime's manager")
 	}
-	if err := fakeprovider.Setup(mgr, kinds, e.journal); err != nil {
+	opts := providerruntime.Options{PollInterval: providerPollInterval, MaxReconcileRate: providerMaxReconcileRate, Logger: log}
+	if err := providerruntime.Setup(mgr, kinds, e.aws, opts); err != nil {
 		return err
 	}
+	e.providerCache = mgr.GetCache()
+	e.providerScheme = scheme
 	go func() {
 		if err := mgr.Start(ctx); err != nil {
 			fmt.Fprintf(f, "fake provider stopped: %v\n", err)
@@ -194,6 +255,17 @@ func startFakeProvider(ctx context.Context, e *environment, scheme *runtime.Sche
 	}()
 	return nil
 }
+
+const (
+	// providerPollInterval is the provider's --poll. Its default is 10m;
+	// the suite polls every minute so that selectors with policy.resolve
+	// Always, which re-resolve on a poll, pick up new targets within a
+	// scenario's patience.
+	providerPollInterval = time.Minute
+	// providerMaxReconcileRate is --max-reconcile-rate, the provider's
+	// default.
+	providerMaxReconcileRate = 100
+)
 
 // installPackages pushes the function and configuration packages to an
 // in-process registry and installs them as real Function and Configuration
@@ -228,7 +300,7 @@ func installPackages(ctx context.Context, e *environment) error {
 
 	cfg := object("pkg.crossplane.io/v1", "Configuration", "", configurationName)
 	// The provider packages it depends on cannot be pulled here; their CRDs
-	// are installed directly and the fake provider plays their part.
+	// are installed directly and the provider runtime plays their part.
 	cfg.Object["spec"] = map[string]any{"package": cfgRef, "skipDependencyResolution": true}
 	if err := e.c.Create(ctx, cfg); err != nil {
 		return errors.Wrap(err, "cannot create the Configuration")

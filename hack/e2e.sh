@@ -19,10 +19,13 @@ log "building the function"
 CGO_ENABLED=0 go build -trimpath -o "$bin/function-paynext-platform" ./functions/platform
 
 rm -rf "$out/rendered" "$out/crds" "$out/packages" && mkdir -p "$out/rendered" "$out/crds" "$out/packages"
-for claim in examples/claims/{dev,staging,prod}.yaml; do
+# name=claim: the suite reads $out/rendered/<name>.yaml (e2e/helpers_test.go).
+for pair in dev=examples/claims/dev.yaml staging=examples/claims/staging.yaml prod=examples/claims/prod.yaml \
+  eu-central-1=functions/platform/testdata/claims/eu-central-1-staging-two-zones.yaml; do
+  name=${pair%%=*} claim=${pair#*=}
   log "rendering $claim to convergence (what the suite expects in the API server)"
-  hack/render-converged.sh "$claim" > "$out/rendered/$(basename "$claim")" 2> "$out/rendered/$(basename "$claim" .yaml).log" ||
-    { cat "$out/rendered/$(basename "$claim" .yaml).log" >&2; exit 1; }
+  hack/render-converged.sh "$claim" > "$out/rendered/$name.yaml" 2> "$out/rendered/$name.log" ||
+    { cat "$out/rendered/$name.log" >&2; exit 1; }
 done
 
 crossplane_dir=$(cd hack/tools/crossplane-core && go mod download -json github.com/crossplane/crossplane/v2@v2.4.0 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 // AWS is the in-memory stand-in for the AWS APIs behind the provider's
@@ -22,13 +24,33 @@ type AWS struct {
 	attempts  map[string]int
 	// unseen are resources just created whose next describe, as with AWS's
 	// eventual consistency, answers NotFound.
-	unseen   map[externalID]bool
+	unseen   map[externalID]time.Time
 	injected []Fault
+	// accounts are the AWS account each claim's credentials are in, by
+	// "namespace/name"; fakeaws.AccountID for a claim not listed.
+	accounts map[string]string
+}
+
+// SetAccount says which AWS account claim ("namespace/name") reaches, as a
+// ProviderConfig's credentials would: the ARNs AWS reports are in it.
+func (a *AWS) SetAccount(claim, account string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.accounts[claim] = account
+}
+
+func (a *AWS) account(claim string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if acct := a.accounts[claim]; acct != "" {
+		return acct
+	}
+	return fakeaws.AccountID
 }
 
 // NewAWS returns an empty AWS that journals to j.
 func NewAWS(j *Journal) *AWS {
-	return &AWS{journal: j, resources: map[externalID]external{}, attempts: map[string]int{}, unseen: map[externalID]bool{}}
+	return &AWS{journal: j, resources: map[externalID]external{}, attempts: map[string]int{}, unseen: map[externalID]time.Time{}, accounts: map[string]string{}}
 }
 
 // externalID names an external resource. internal/fakeaws derives IDs from
@@ -36,7 +58,9 @@ func NewAWS(j *Journal) *AWS {
 // ID; scoping by composite keeps their external resources apart, as separate
 // accounts would.
 type externalID struct {
-	composite, kind, name string
+	// region: AWS resources are regional, and the platform names some alike
+	// in two regions (a KMS alias and its DR twin).
+	composite, kind, region, name string
 }
 
 // external is what AWS holds for a resource: the forProvider it was last
@@ -156,18 +180,31 @@ func (a *AWS) markCreated(id externalID, s subject) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.draw(s, "visible") {
-		a.unseen[id] = true
+		a.unseen[id] = time.Now()
 	}
 }
+
+// eventualConsistency is how long after a create the simulated AWS may
+// still answer NotFound: the short delay of AWS's eventual consistency
+// (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html),
+// kept inside the 30 s creation grace period crossplane-runtime waits out for
+// exactly this. Without the bound, a describe delayed by backoff would see a
+// resource missing minutes after its create, which the provider rightly
+// creates again.
+const eventualConsistency = 5 * time.Second
 
 // notYetVisible reports (once) that a just-created resource is not found.
 func (a *AWS) notYetVisible(id externalID, s subject) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.unseen[id] {
+	created, ok := a.unseen[id]
+	if !ok {
 		return false
 	}
 	delete(a.unseen, id)
+	if time.Since(created) > eventualConsistency {
+		return false
+	}
 	a.injected = append(a.injected, Fault{At: time.Now(), Kind: NotFoundAfterCreate, Operation: "observe", ResourceKind: s.kind, Name: s.name, Resource: s.resource, Claim: s.claim})
 	return true
 }

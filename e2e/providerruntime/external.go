@@ -96,7 +96,7 @@ func (c *externalClient) Create(_ context.Context, mg resource.Managed) (managed
 	}
 	id := c.id(mg)
 	c.aws.put(id, external{spec: spec})
-	c.aws.journal.Record(c.event(Create, mg))
+	c.aws.journal.record(c.event(Create, mg))
 	c.aws.markCreated(id, s)
 	return managed.ExternalCreation{ConnectionDetails: managed.ConnectionDetails(fakeaws.ConnectionDetails(s.resource, observed))}, nil
 }
@@ -110,14 +110,14 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 		return managed.ExternalUpdate{}, err
 	}
 	c.aws.put(c.id(mg), external{spec: spec})
-	c.aws.journal.Record(c.event(Update, mg))
+	c.aws.journal.record(c.event(Update, mg))
 	return managed.ExternalUpdate{}, nil
 }
 
 func (c *externalClient) Delete(_ context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
 	mg.SetConditions(xpv1.Deleting())
 	c.aws.remove(c.id(mg))
-	c.aws.journal.Record(c.event(Delete, mg))
+	c.aws.journal.record(c.event(Delete, mg))
 	return managed.ExternalDelete{}, nil
 }
 
@@ -134,7 +134,11 @@ func (c *externalClient) subject(mg resource.Managed) subject {
 }
 
 func (c *externalClient) id(mg resource.Managed) externalID {
-	return externalID{composite: mg.GetLabels()[labelComposite], kind: c.gvk.Group + "/" + c.gvk.Kind, name: meta.GetExternalName(mg)}
+	var region string
+	if obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg); err == nil {
+		region, _, _ = unstructured.NestedString(obj, "spec", "forProvider", "region")
+	}
+	return externalID{composite: mg.GetLabels()[labelComposite], kind: c.gvk.Group + "/" + c.gvk.Kind, region: region, name: meta.GetExternalName(mg)}
 }
 
 func (c *externalClient) event(op Operation, mg resource.Managed) Event {
@@ -151,7 +155,7 @@ func (c *externalClient) observe(mg resource.Managed) (*composed.Unstructured, e
 	}
 	u := &composed.Unstructured{Unstructured: unstructured.Unstructured{Object: obj}}
 	u.SetGroupVersionKind(c.gvk)
-	observed := fakeaws.ObserveOne(mg.GetAnnotations()[annotationCompositionResource], u, "")
+	observed := fakeaws.ObserveOneIn(mg.GetAnnotations()[annotationCompositionResource], u, "", c.aws.account(c.subject(mg).claim))
 	atProvider, _, _ := unstructured.NestedMap(observed.Object, "status", "atProvider")
 	if err := unstructured.SetNestedMap(u.Object, atProvider, "status", "atProvider"); err != nil {
 		return nil, errors.Wrap(err, "cannot set status.atProvider")

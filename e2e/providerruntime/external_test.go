@@ -264,8 +264,8 @@ func TestNotFoundAfterCreateIsNotRecreated(t *testing.T) {
 	w.reconcile("v", 1) // Throttled observe.
 	w.aws.SetFaults(Faults{})
 	w.reconcile("v", 2) // Create.
-	id := externalID{composite: "xr-1", kind: "ec2.aws.upbound.io/VPC", name: meta.GetExternalName(w.get("v"))}
-	w.aws.unseen[id] = true
+	id := externalID{composite: "xr-1", kind: "ec2.aws.upbound.io/VPC", region: "us-west-2", name: meta.GetExternalName(w.get("v"))}
+	w.aws.unseen[id] = time.Now()
 	w.reconcile("v", 3)
 	creates := 0
 	for _, e := range w.aws.journal.Since(0, nil) {
@@ -278,5 +278,19 @@ func TestNotFoundAfterCreateIsNotRecreated(t *testing.T) {
 	}
 	if c := w.get("v").GetCondition(xpv1.TypeReady); c.Status != "True" {
 		t.Errorf("want Ready once AWS shows the VPC, got %s: %s", c.Status, c.Message)
+	}
+}
+
+// AWS resources are regional: two resources of a kind under one name in two
+// regions (a KMS alias and its DR twin) are two external resources.
+func TestSameNameInTwoRegionsIsTwoResources(t *testing.T) {
+	w := newWorld(t, vpc("primary"), vpc("dr", func(v *ec2v1beta1.VPC) { v.Spec.ForProvider.Region = ptr.To("us-east-1") }))
+	w.reconcile("primary", 2)
+	w.reconcile("dr", 2)
+	if a, b := meta.GetExternalName(w.get("primary")), meta.GetExternalName(w.get("dr")); a != b {
+		t.Fatalf("the test wants one external name in two regions, got %q and %q", a, b)
+	}
+	if n := len(w.aws.resources); n != 2 {
+		t.Errorf("want AWS to hold one VPC per region, it holds %d (operations %v)", n, w.operations())
 	}
 }

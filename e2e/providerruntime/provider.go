@@ -5,10 +5,7 @@
 // management and deletion policies, poll interval and rate limits). Only the
 // external client is a double: it works on an in-memory AWS (AWS), which
 // journals every external create, update and delete and can inject AWS
-// errors. The end-to-end suite does not run it yet (it runs e2e/fakeprovider):
-// under it, the provider's reference resolver strips list-nested fields
-// Crossplane applies (README: End-to-end, "provider-aws's runtime, and what
-// it found"), which the platform must fix before the suite can switch.
+// errors.
 package providerruntime
 
 import (
