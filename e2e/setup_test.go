@@ -92,11 +92,13 @@ func setUp(ctx context.Context) (*environment, error) {
 		return e, err
 	}
 	step = time.Now()
-	kinds, err := installCRDs(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS"), conversion)
+	sets := providerruntime.SetFields{}
+	kinds, err := installCRDs(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS"), conversion, sets)
 	if err != nil {
 		return e, err
 	}
 	e.kinds = kinds
+	e.aws.CompareSetsUnordered(sets)
 	e.record(fmt.Sprintf("provider-aws CRDs of the %d composed kinds established", len(kinds)), time.Since(step))
 
 	step = time.Now()
@@ -163,7 +165,8 @@ func startConversionWebhook(e *environment) (*extv1.CustomResourceConversion, er
 // installCRDs creates every CRD in dir and returns the kinds, once all are
 // established. CRDs with more than one version convert through the webhook,
 // as Crossplane's package manager sets them up for a provider that has one.
-func installCRDs(ctx context.Context, c client.Client, dir string, conversion *extv1.CustomResourceConversion) ([]schema.GroupVersionKind, error) {
+// sets gets the set-typed lists of each CRD, for the simulated AWS.
+func installCRDs(ctx context.Context, c client.Client, dir string, conversion *extv1.CustomResourceConversion, sets providerruntime.SetFields) ([]schema.GroupVersionKind, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil || len(files) == 0 {
 		return nil, errors.Errorf("no provider CRDs in %q (E2E_PROVIDER_CRDS)", dir)
@@ -179,6 +182,7 @@ func installCRDs(ctx context.Context, c client.Client, dir string, conversion *e
 		if err := yaml.Unmarshal(data, crd); err != nil {
 			return nil, errors.Wrapf(err, "cannot parse %s", f)
 		}
+		sets.AddCRD(crd)
 		if len(crd.Spec.Versions) > 1 {
 			crd.Spec.Conversion = conversion
 		}

@@ -29,6 +29,21 @@ type AWS struct {
 	// accounts are the AWS account each claim's credentials are in, by
 	// "namespace/name"; fakeaws.AccountID for a claim not listed.
 	accounts map[string]string
+	sets     SetFields
+}
+
+// CompareSetsUnordered makes AWS treat the set-typed lists of sets as
+// unordered, as Terraform does.
+func (a *AWS) CompareSetsUnordered(sets SetFields) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sets = sets
+}
+
+func (a *AWS) setFields() SetFields {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sets
 }
 
 // SetAccount says which AWS account claim ("namespace/name") reaches, as a

@@ -2,7 +2,6 @@ package providerruntime
 
 import (
 	"context"
-	"encoding/json"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -60,7 +59,7 @@ func (c *externalClient) Observe(_ context.Context, mg resource.Managed) (manage
 	if id.name == "" || !exists || c.aws.notYetVisible(id, s) {
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
-	spec, err := forProvider(mg)
+	spec, err := c.forProvider(mg)
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
@@ -90,7 +89,7 @@ func (c *externalClient) Create(_ context.Context, mg resource.Managed) (managed
 	if meta.GetExternalName(mg) == "" {
 		meta.SetExternalName(mg, meta.GetExternalName(observed))
 	}
-	spec, err := forProvider(mg)
+	spec, err := c.forProvider(mg)
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
@@ -105,7 +104,7 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 	if err := c.aws.fault(c.subject(mg), "update", ServerError); err != nil {
 		return managed.ExternalUpdate{}, err
 	}
-	spec, err := forProvider(mg)
+	spec, err := c.forProvider(mg)
 	if err != nil {
 		return managed.ExternalUpdate{}, err
 	}
@@ -167,13 +166,14 @@ func (c *externalClient) observe(mg resource.Managed) (*composed.Unstructured, e
 }
 
 // forProvider is the spec AWS is asked to hold, as JSON: two specs are the
-// same external state when their JSON is.
-func forProvider(mg resource.Managed) (string, error) {
+// same external state when their JSON is, set-typed lists compared without
+// order (SetFields).
+func (c *externalClient) forProvider(mg resource.Managed) (string, error) {
 	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg)
 	if err != nil {
 		return "", errors.Wrap(err, "cannot convert the managed resource")
 	}
 	fp, _, _ := unstructured.NestedFieldNoCopy(obj, "spec", "forProvider")
-	b, err := json.Marshal(fp)
-	return string(b), errors.Wrap(err, "cannot serialise spec.forProvider")
+	spec, err := c.aws.setFields().canonical(c.gvk, fp)
+	return spec, errors.Wrap(err, "cannot serialise spec.forProvider")
 }
