@@ -138,7 +138,6 @@ func sortedValues[V any](m map[string]V) []V {
 const (
 	findingASG = "issue 12 §3: the storage key does not admit the Auto Scaling service-linked role " +
 		"(https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)"
-	findingDRKey      = "issue 12 §3: the DR backup key admits only backup.<drRegion>; RDS makes the Aurora copy via rds.<drRegion>"
 	findingCreateStar = "issue 12 §3: AccountAdministration allows kms:Create*, which includes kms:CreateGrant, " +
 		"so any principal the account's IAM policies allow can grant itself the key outside the services"
 	findingTrailDescribe = "new: the logs key admits CloudTrail's DescribeKey only with kms:EncryptionContext:aws:cloudtrail:arn, " +
@@ -166,8 +165,6 @@ var knownDenied = map[string]string{
 	"AWSServiceRoleForAutoScaling kms:DescribeKey on kms-key-storage":                         findingASG,
 	"AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext on kms-key-storage":     findingASG,
 	"AWSServiceRoleForAutoScaling kms:ReEncryptFrom on kms-key-storage":                       findingASG,
-	"backup role via rds.<drRegion> kms:Decrypt on kms-key-backup-dr":                         findingDRKey,
-	"backup role via rds.<drRegion> kms:GenerateDataKey on kms-key-backup-dr":                 findingDRKey,
 	"cloudtrail kms:DescribeKey on kms-key-logs":                                              findingTrailDescribe,
 	"cloudtrail (bucket key) kms:Decrypt on kms-key-logs":                                     findingTrailDecrypt,
 	"config role s3:PutObject on s3-bucket-audit/AWSLogs/…":                                   findingSSEHeader,

@@ -67,7 +67,7 @@ func keys() []cmk {
 		{purpose: PurposeBackup, description: "encrypts the AWS Backup vault",
 			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "backup") }},
 		{purpose: PurposeBackup, dr: true, description: "encrypts the AWS Backup copy vault in the disaster-recovery region",
-			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "backup") }},
+			use: backupCopyUse},
 	}
 }
 
@@ -135,6 +135,20 @@ func viaServices(cfg *platform.Config, region string, services ...string) []poli
 			Condition: cond.With("Bool", "kms:GrantIsForAWSResource", "true"),
 		},
 	}
+}
+
+// backupCopyUse lets the account use the DR vault's key through AWS Backup
+// and through RDS there. AWS Backup re-encrypts a cross-Region copy with the
+// destination vault's key
+// (https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html),
+// but Aurora is not fully managed by AWS Backup: its backups are RDS
+// snapshots (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html),
+// and RDS makes their copy with the destination key, in the destination
+// Region (CopyDBClusterSnapshot's KmsKeyId,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_CopyDBClusterSnapshot.Encrypted.CrossRegion.html),
+// so its calls to KMS come via rds.<drRegion>. EFS copies come via backup.
+func backupCopyUse(cfg *platform.Config, region string) []policy.Statement {
+	return viaServices(cfg, region, "backup", "rds")
 }
 
 // logsUse lets CloudWatch Logs in the region use the key for the platform's

@@ -58,7 +58,7 @@ func TestKeysAreUsableOnlyThroughTheirServices(t *testing.T) {
 		"kms-key-storage-dr": {"s3.eu-west-1.amazonaws.com"},
 		"kms-key-secrets":    {"secretsmanager.eu-central-1.amazonaws.com"},
 		"kms-key-backup":     {"backup.eu-central-1.amazonaws.com"},
-		"kms-key-backup-dr":  {"backup.eu-west-1.amazonaws.com"},
+		"kms-key-backup-dr":  {"backup.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"},
 		"kms-key-messaging":  {"sns.eu-central-1.amazonaws.com"},
 	}
 	rs := byKey(t, cfg)
