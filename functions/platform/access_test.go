@@ -138,8 +138,6 @@ func sortedValues[V any](m map[string]V) []V {
 const (
 	findingASG = "issue 12 §3: the storage key does not admit the Auto Scaling service-linked role " +
 		"(https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)"
-	findingCreateStar = "issue 12 §3: AccountAdministration allows kms:Create*, which includes kms:CreateGrant, " +
-		"so any principal the account's IAM policies allow can grant itself the key outside the services"
 	findingTrailDescribe = "new: the logs key admits CloudTrail's DescribeKey only with kms:EncryptionContext:aws:cloudtrail:arn, " +
 		"which a DescribeKey request never carries; CloudTrail requires DescribeKey " +
 		"(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html, required element 3)"
@@ -178,17 +176,7 @@ var knownDenied = map[string]string{
 }
 
 // knownAllowed are forbidden paths the rendered policies allow today.
-var knownAllowed = map[string]string{
-	"administrator directly kms:CreateGrant on kms-key-backup":     findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-backup-dr":  findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-database":   findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-kubernetes": findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-logs":       findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-messaging":  findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-secrets":    findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-storage":    findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-storage-dr": findingCreateStar,
-}
+var knownAllowed = map[string]string{}
 
 // TestEveryAccessPathIsDecidedAsThePlatformNeeds renders every example and
 // held-out claim to convergence, parses every policy document it renders,

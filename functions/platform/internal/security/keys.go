@@ -188,15 +188,34 @@ func platformLogGroupARNs(cfg *platform.Config) []string {
 }
 
 // kubernetesUse lets only the EKS cluster role use the key (through IAM, as
-// the account delegates): EKS encrypts secrets with the cluster role.
-func kubernetesUse(cfg *platform.Config, _ string) []policy.Statement {
+// the account delegates): EKS encrypts secrets with the cluster role. The
+// principal that calls CreateCluster (the provider) creates a grant on the
+// key through EKS, and EKS documents that kms:GrantIsForAWSResource is not
+// supported for that call, so the grant statement for it is bound to EKS by
+// kms:ViaService instead: "make sure that the kms:DescribeKey and
+// kms:CreateGrant actions are permitted on the policy for the principal that
+// calls the create-cluster API ... The condition kms:GrantIsForAWSResource is
+// not supported for the CreateCluster action"
+// (https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html).
+// DescribeKey comes with administration.
+func kubernetesUse(cfg *platform.Config, region string) []policy.Statement {
+	root := policy.AccountPrincipal(cfg.Partition(), cfg.AccountID)
 	return []policy.Statement{{
 		Sid:       "EKSClusterRoleEnvelopeEncryption",
 		Effect:    policy.Allow,
-		Principal: policy.AccountPrincipal(cfg.Partition(), cfg.AccountID),
+		Principal: root,
 		Action:    append(append([]string{}, usage...), "kms:CreateGrant", "kms:ListGrants"),
 		Resource:  []string{"*"},
 		Condition: policy.Conditions{}.With("ArnLike", "aws:PrincipalArn", roleARN(cfg, RoleEKSCluster)),
+	}, {
+		Sid:       "ClusterCreatorGrantsThroughEKS",
+		Effect:    policy.Allow,
+		Principal: root,
+		Action:    []string{"kms:CreateGrant"},
+		Resource:  []string{"*"},
+		Condition: policy.Conditions{}.
+			With("StringEquals", "kms:CallerAccount", cfg.AccountID).
+			With("StringEquals", "kms:ViaService", "eks."+region+".amazonaws.com"),
 	}}
 }
 
@@ -216,10 +235,20 @@ func messagingUse(cfg *platform.Config, region string) []policy.Statement {
 // administration is the account's control of a key. Disabling a key or
 // scheduling its deletion destroys what it encrypts, so outside dev it needs
 // MFA.
+//
+// It names kms:CreateAlias rather than kms:Create*, which also matches
+// kms:CreateGrant: a grant gives its grantee use of the key with no
+// kms:ViaService condition, so administration allowing it would void every
+// "only through the services" statement below. Grants are created only by
+// the services, through the statements of each key's use
+// (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html,
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+// kms:ListGrants and kms:RevokeGrant stay (List*, Revoke*): administrators
+// can see and revoke what the services were granted.
 func administration(cfg *platform.Config) []policy.Statement {
 	root := policy.AccountPrincipal(cfg.Partition(), cfg.AccountID)
 	admin := []string{
-		"kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+		"kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
 		"kms:Revoke*", "kms:Get*", "kms:TagResource", "kms:UntagResource", "kms:CancelKeyDeletion",
 		"kms:DeleteAlias", "kms:RotateKeyOnDemand",
 	}

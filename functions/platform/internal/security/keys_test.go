@@ -1,7 +1,9 @@
 package security
 
 import (
+	"path"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,8 +82,77 @@ func TestKeysAreUsableOnlyThroughTheirServices(t *testing.T) {
 		}
 	}
 	doc, _ := policy.Parse(*rs["kms-key-kubernetes"].(*kmsv1beta1.Key).Spec.ForProvider.Policy)
-	use := doc.Statement[len(doc.Statement)-1]
-	if got := use.Condition["ArnLike"]["aws:PrincipalArn"]; !slices.Equal(got, []string{"arn:aws:iam::111122223333:role/paynext-staging-eks-cluster"}) {
-		t.Errorf("the Kubernetes key: want use by the EKS cluster role only, got %v", got)
+	for _, use := range doc.Statement {
+		if !slices.Contains(use.Action, "kms:Decrypt") {
+			continue
+		}
+		if got := use.Condition["ArnLike"]["aws:PrincipalArn"]; !slices.Equal(got, []string{"arn:aws:iam::111122223333:role/paynext-staging-eks-cluster"}) {
+			t.Errorf("the Kubernetes key %s: want use by the EKS cluster role only, got %v", use.Sid, got)
+		}
 	}
+}
+
+// allows reports whether st allows action, matching its wildcards as IAM
+// does (kms:Create* matches kms:CreateGrant).
+func allows(st policy.Statement, action string) bool {
+	return st.Effect == policy.Allow && slices.ContainsFunc(st.Action, func(a string) bool {
+		ok, _ := path.Match(strings.ToLower(a), strings.ToLower(action))
+		return ok
+	})
+}
+
+// TestOnlyServicesCreateGrants: a grant lets its grantee use a key with no
+// kms:ViaService condition, so a key policy that let the account create
+// grants unconditioned would void its "only through the services"
+// statements. Every statement that allows kms:CreateGrant is bound to a
+// service (kms:ViaService) or to one role (aws:PrincipalArn); administration
+// allows none.
+func TestOnlyServicesCreateGrants(t *testing.T) {
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
+		for key, obj := range byKey(t, config(env, "111122223333")) {
+			k, ok := obj.(*kmsv1beta1.Key)
+			if !ok {
+				continue
+			}
+			doc, err := policy.Parse(*k.Spec.ForProvider.Policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range doc.Statement {
+				if !allows(st, "kms:CreateGrant") {
+					continue
+				}
+				bound := st.Condition["StringEquals"]["kms:ViaService"] != nil ||
+					st.Condition["ArnLike"]["aws:PrincipalArn"] != nil || st.Condition["ArnEquals"]["aws:PrincipalArn"] != nil
+				if !bound || strings.HasPrefix(st.Sid, "AccountAdministration") {
+					t.Errorf("%s %s %s: allows kms:CreateGrant to %v unbound to a service or role (%v)", env, key, st.Sid, st.Principal, st.Condition)
+				}
+			}
+		}
+	}
+}
+
+// TestTheClusterCreatorGrantsOnlyThroughEKS: CreateCluster creates a grant on
+// the Kubernetes key for the principal that calls it, without
+// kms:GrantIsForAWSResource (enable-kms.html); the key allows that through
+// EKS in the platform's region only.
+func TestTheClusterCreatorGrantsOnlyThroughEKS(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "111122223333")
+	doc, err := policy.Parse(*byKey(t, cfg)[KeyName(PurposeKubernetes, false)].(*kmsv1beta1.Key).Spec.ForProvider.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range doc.Statement {
+		if st.Sid != "ClusterCreatorGrantsThroughEKS" {
+			continue
+		}
+		if !slices.Equal(st.Action, []string{"kms:CreateGrant"}) || st.Condition["Bool"] != nil {
+			t.Errorf("want kms:CreateGrant alone, without kms:GrantIsForAWSResource, got %v %v", st.Action, st.Condition)
+		}
+		if got := st.Condition["StringEquals"]["kms:ViaService"]; !slices.Equal(got, []string{"eks.eu-central-1.amazonaws.com"}) {
+			t.Errorf("want the grant only through EKS in the region, got %v", got)
+		}
+		return
+	}
+	t.Error("the Kubernetes key does not let the cluster's creator create EKS's grant")
 }
