@@ -55,7 +55,7 @@ func keys() []cmk {
 			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "rds") }},
 		{purpose: PurposeStorage, description: "encrypts S3 buckets, EFS and EBS volumes",
 			use: func(c *platform.Config, r string) []policy.Statement {
-				return viaServices(c, r, "s3", "elasticfilesystem", "ec2")
+				return append(viaServices(c, r, "s3", "elasticfilesystem", "ec2"), autoScalingUse(c)...)
 			}},
 		{purpose: PurposeStorage, dr: true, description: "encrypts the S3 replicas in the disaster-recovery region",
 			use: func(c *platform.Config, r string) []policy.Statement { return viaServices(c, r, "s3") }},
@@ -133,6 +133,40 @@ func viaServices(cfg *platform.Config, region string, services ...string) []poli
 			Sid: "GrantsOnlyForAWSResources", Effect: policy.Allow, Principal: root,
 			Action: []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}, Resource: []string{"*"},
 			Condition: cond.With("Bool", "kms:GrantIsForAWSResource", "true"),
+		},
+	}
+}
+
+// autoScalingServiceLinkedRole is the ARN of EC2 Auto Scaling's default
+// service-linked role, which launches the managed node groups' instances.
+func autoScalingServiceLinkedRole(cfg *platform.Config) string {
+	return "arn:" + cfg.Partition() + ":iam::" + cfg.AccountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+}
+
+// autoScalingUse lets EC2 Auto Scaling's service-linked role use the key for
+// the node volumes of the instances it launches (the launch template's EBS
+// key). Its own permissions cannot be edited and include no customer managed
+// key, so the key policy must allow it itself
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html):
+// the account root as principal would only delegate to those permissions.
+// The page names the role as the principal, but the role exists only once an
+// Auto Scaling group was first created in the account, and KMS rejects a key
+// policy naming a principal that does not exist
+// (https://repost.aws/knowledge-center/kms-policy-error-invalid-principals).
+// So the principal is "*", bound to that role by aws:PrincipalArn and to the
+// account by kms:CallerAccount; grants only for AWS resources, as the page
+// shows.
+func autoScalingUse(cfg *platform.Config) []policy.Statement {
+	anyone := &policy.Principal{AWS: []string{"*"}}
+	slr := policy.Conditions{}.
+		With("StringEquals", "kms:CallerAccount", cfg.AccountID).
+		With("ArnEquals", "aws:PrincipalArn", autoScalingServiceLinkedRole(cfg))
+	return []policy.Statement{
+		{Sid: "AutoScalingUseForNodeVolumes", Effect: policy.Allow, Principal: anyone, Action: usage, Resource: []string{"*"}, Condition: slr},
+		{
+			Sid: "AutoScalingGrantsForNodeVolumes", Effect: policy.Allow, Principal: anyone,
+			Action: []string{"kms:CreateGrant"}, Resource: []string{"*"},
+			Condition: slr.With("Bool", "kms:GrantIsForAWSResource", "true"),
 		},
 	}
 }

@@ -73,6 +73,9 @@ func TestKeysAreUsableOnlyThroughTheirServices(t *testing.T) {
 			if !slices.Contains(st.Action, "kms:Decrypt") || st.Principal.AWS == nil {
 				continue
 			}
+			if st.Condition["ArnEquals"]["aws:PrincipalArn"] != nil {
+				continue // bound to one role: TestAutoScalingUsesTheStorageKey
+			}
 			if got := st.Condition["StringEquals"]["kms:ViaService"]; !slices.Equal(got, services) {
 				t.Errorf("%s %s: want use only via %v, got %v", key, st.Sid, services, got)
 			}
@@ -155,4 +158,65 @@ func TestTheClusterCreatorGrantsOnlyThroughEKS(t *testing.T) {
 		return
 	}
 	t.Error("the Kubernetes key does not let the cluster's creator create EKS's grant")
+}
+
+// TestAutoScalingUsesTheStorageKey: EC2 Auto Scaling launches the node groups'
+// instances with volumes encrypted by the storage key, with its
+// service-linked role, whose own permissions include no customer managed
+// key: the key policy allows that role itself (not the account root, which
+// would only delegate to those permissions), by aws:PrincipalArn rather than
+// as the Principal, which KMS would reject while the role does not exist.
+func TestAutoScalingUsesTheStorageKey(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "111122223333")
+	doc, err := policy.Parse(*byKey(t, cfg)[KeyName(PurposeStorage, false)].(*kmsv1beta1.Key).Spec.ForProvider.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slr := "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+	want := map[string]bool{"kms:Decrypt": false, "kms:GenerateDataKeyWithoutPlaintext": false, "kms:ReEncryptFrom": false, "kms:DescribeKey": false, "kms:CreateGrant": false}
+	for _, st := range doc.Statement {
+		if !slices.Equal(st.Condition["ArnEquals"]["aws:PrincipalArn"], []string{slr}) {
+			continue
+		}
+		if !slices.Equal(st.Principal.AWS, []string{"*"}) || !slices.Equal(st.Condition["StringEquals"]["kms:CallerAccount"], []string{"111122223333"}) {
+			t.Errorf("%s: want principal * bound to the role and the account, got %v %v", st.Sid, st.Principal.AWS, st.Condition)
+		}
+		for a := range want {
+			if allows(st, a) {
+				want[a] = true
+			}
+		}
+		if allows(st, "kms:CreateGrant") && !slices.Equal(st.Condition["Bool"]["kms:GrantIsForAWSResource"], []string{"true"}) {
+			t.Errorf("%s: the role may create grants only for AWS resources, got %v", st.Sid, st.Condition)
+		}
+	}
+	for a, ok := range want {
+		if !ok {
+			t.Errorf("the storage key does not allow the Auto Scaling service-linked role %s", a)
+		}
+	}
+}
+
+// TestKeyPoliciesNameNoRole: every AWS principal of a key policy is the
+// account root or "*" bound by conditions. KMS rejects a key policy naming a
+// role that does not exist, and the roles the keys are for are created in
+// the same render (or, for service-linked roles, by AWS on first use).
+func TestKeyPoliciesNameNoRole(t *testing.T) {
+	for key, obj := range byKey(t, config(v1alpha1.EnvironmentProd, "111122223333")) {
+		k, ok := obj.(*kmsv1beta1.Key)
+		if !ok {
+			continue
+		}
+		doc, err := policy.Parse(*k.Spec.ForProvider.Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range doc.Statement {
+			for _, p := range st.Principal.AWS {
+				if p != "arn:aws:iam::111122223333:root" && (p != "*" || len(st.Condition) == 0) {
+					t.Errorf("%s %s: names principal %s", key, st.Sid, p)
+				}
+			}
+		}
+	}
 }
