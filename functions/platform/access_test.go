@@ -136,11 +136,6 @@ func sortedValues[V any](m map[string]V) []V {
 // The findings the access model shows in today's tier code. Those from
 // issue 12 §3 say so; the others are new.
 const (
-	findingTrailDescribe = "new: the logs key admits CloudTrail's DescribeKey only with kms:EncryptionContext:aws:cloudtrail:arn, " +
-		"which a DescribeKey request never carries; CloudTrail requires DescribeKey " +
-		"(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html, required element 3)"
-	findingTrailDecrypt = "new: the audit bucket uses S3 Bucket Keys, so CloudTrail needs kms:Decrypt on the trail's key to create or " +
-		"update the trail (same page, required element 2); the logs key does not allow it"
 	findingSSEHeader = "new: DenyOtherEncryption is StringNotEqualsIfExists, which holds when the request has no " +
 		"x-amz-server-side-encryption header (IfExists is true on a missing key: " +
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists), " +
@@ -156,8 +151,6 @@ const (
 // the finding it is. Fixing the tier code makes a path pass, and then the test
 // fails until its line here is removed: the list can only shrink.
 var knownDenied = map[string]string{
-	"cloudtrail kms:DescribeKey on kms-key-logs":                                              findingTrailDescribe,
-	"cloudtrail (bucket key) kms:Decrypt on kms-key-logs":                                     findingTrailDecrypt,
 	"config role s3:PutObject on s3-bucket-audit/AWSLogs/…":                                   findingSSEHeader,
 	"elb log delivery s3:PutObject on s3-bucket-logs/alb/…":                                   findingSSEHeader,
 	"s3 log delivery for s3-bucket-audit s3:PutObject on s3-bucket-logs/s3-access/…":          findingSSEHeader,

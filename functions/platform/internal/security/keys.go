@@ -189,25 +189,45 @@ func backupCopyUse(cfg *platform.Config, region string) []policy.Statement {
 // log groups only, CloudTrail for the platform's trail only, and the account
 // through S3 only (to read the trail's objects).
 func logsUse(cfg *platform.Config, region string) []policy.Statement {
-	trail := cfg.ARN("cloudtrail", "trail/"+cfg.Prefix())
 	// CloudTrail encrypts the trail's objects in the audit bucket with this
 	// key, so reading (and replicating) them goes through S3.
-	return append([]policy.Statement{{
-		Sid:       "CloudTrailEncryptsThePlatformTrail",
-		Effect:    policy.Allow,
-		Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
-		Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"},
-		Resource:  []string{"*"},
-		Condition: policy.Conditions{}.With("StringEquals", "aws:SourceArn", trail).
-			With("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", "arn:"+cfg.Partition()+":cloudtrail:*:"+cfg.AccountID+":trail/*"),
-	}, {
+	return append(append(cloudTrailUse(cfg), policy.Statement{
 		Sid:       "CloudWatchLogsUseForPlatformLogGroups",
 		Effect:    policy.Allow,
 		Principal: policy.ServicePrincipal("logs." + region + ".amazonaws.com"),
 		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 		Resource:  []string{"*"},
 		Condition: policy.Conditions{}.With("ArnLike", "kms:EncryptionContext:aws:logs:arn", platformLogGroupARNs(cfg)...),
-	}}, viaServices(cfg, region, "s3")...)
+	}), viaServices(cfg, region, "s3")...)
+}
+
+// cloudTrailUse is the three statements CloudTrail requires of a trail's key
+// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html,
+// "Required KMS key policy elements for trails"), each for the platform's
+// trail only (aws:SourceArn, which the page recommends):
+//
+//  1. encrypt: GenerateDataKey* for this account's trails'
+//     encryption context;
+//  2. decrypt: "If you are using an existing S3 bucket with an S3 Bucket Key,
+//     kms:Decrypt permissions are required to create or update a trail with
+//     SSE-KMS encryption enabled", and the audit bucket uses Bucket Keys;
+//  3. describe: DescribeKey, with no encryption-context condition, since
+//     DescribeKey is not a cryptographic operation and carries none
+//     (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context).
+func cloudTrailUse(cfg *platform.Config) []policy.Statement {
+	cloudTrail := policy.ServicePrincipal("cloudtrail.amazonaws.com")
+	trail := policy.Conditions{}.With("StringEquals", "aws:SourceArn", cfg.ARN("cloudtrail", "trail/"+cfg.Prefix()))
+	return []policy.Statement{{
+		Sid: "CloudTrailEncryptsThePlatformTrail", Effect: policy.Allow, Principal: cloudTrail,
+		Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"},
+		Condition: trail.With("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", "arn:"+cfg.Partition()+":cloudtrail:*:"+cfg.AccountID+":trail/*"),
+	}, {
+		Sid: "CloudTrailDecryptsThroughTheBucketKey", Effect: policy.Allow, Principal: cloudTrail,
+		Action: []string{"kms:Decrypt"}, Resource: []string{"*"}, Condition: trail,
+	}, {
+		Sid: "CloudTrailDescribesTheKey", Effect: policy.Allow, Principal: cloudTrail,
+		Action: []string{"kms:DescribeKey"}, Resource: []string{"*"}, Condition: trail,
+	}}
 }
 
 // platformLogGroupARNs are the log groups the logs key may encrypt: the
