@@ -25,11 +25,11 @@ var knownRuleViolations = map[string]string{
 	"deletion-protection-vs-deletion-policy eks-cluster":    "issue 12 §3: deletion protection against deletion policy (prod EKS cluster)",
 	"deletion-protection-vs-deletion-policy alb":            "issue 12 §3: deletion protection against deletion policy (prod load balancer)",
 	"deletion-protection-vs-deletion-policy aurora-cluster": "issue 12 §3: deletion protection against deletion policy (staging Aurora cluster)",
-	// Dev and staging: a fixed final snapshot identifier and a key deleted
-	// by the same teardown (issue 12 names dev; staging deletes its cluster
-	// with the claim too, so it has both).
+	// Dev and staging: a fixed final snapshot identifier (issue 12 names
+	// dev; staging deletes its cluster with the claim too). Dev only: a key
+	// deleted by the same teardown (staging orphans its keys).
 	"rds-final-snapshot-identifier-unique aurora-cluster":     "issue 12 §3: dev teardown, DBClusterSnapshotAlreadyExistsFault on the second teardown (also staging)",
-	"rds-final-snapshot-key-outlives-teardown aurora-cluster": "issue 12 §3: dev teardown, the final snapshot is encrypted with a key the same teardown deletes (also staging)",
+	"rds-final-snapshot-key-outlives-teardown aurora-cluster": "issue 12 §3: dev teardown, the final snapshot is encrypted with a key the same teardown deletes",
 	// Every environment: the delivery channel's topic is encrypted with the
 	// messaging CMK. Not in issue 12 §3; the access model shows the same
 	// defect as findingConfigSNS (access_test.go).

@@ -1,6 +1,7 @@
 package security
 
 import (
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -95,8 +96,7 @@ func kmsKeys(cfg *platform.Config) []platform.Resource {
 				Tags:                 cfg.Tags(platform.TierSecurity, name),
 			}},
 		}
-		// Deleting a key destroys everything it encrypts.
-		obj.Spec.DeletionPolicy = cfg.Orphan()
+		obj.Spec.DeletionPolicy = keyDeletionPolicy(cfg)
 		aliasKey := "kms-alias-" + key[len("kms-key-"):]
 		rs = append(rs,
 			platform.Resource{Key: key, Object: obj},
@@ -110,6 +110,23 @@ func kmsKeys(cfg *platform.Config) []platform.Resource {
 		)
 	}
 	return rs
+}
+
+// keyDeletionPolicy keeps a key in AWS when the claim is deleted wherever
+// scheduling its deletion needs MFA (staging and prod). The provider has no
+// MFA, so the ScheduleKeyDeletion it issues for a deleted claim would be
+// refused and the key would stay deleting forever. And deleting a key
+// destroys everything still encrypted with it once the window ends
+// (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html):
+// staging's final Aurora snapshot among it, which stays. That is a
+// person's decision, taken with MFA once nothing needs the key, not a side
+// effect of deleting a claim. Dev keys, which the account may delete without
+// MFA, go with the claim.
+func keyDeletionPolicy(cfg *platform.Config) xpv1.DeletionPolicy {
+	if cfg.Profile().KeyDeletionNeedsMFA {
+		return xpv1.DeletionOrphan
+	}
+	return cfg.Orphan()
 }
 
 // usage is what a principal needs to encrypt and decrypt with a key.

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/google/go-cmp/cmp"
 	kmsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/kms/v1beta1"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/policy"
+	"github.com/paynext/platform/internal/iampolicy"
 )
 
 // TestEveryPurposeHasItsOwnKey: one CMK per purpose, rotated, aliased
@@ -218,5 +220,53 @@ func TestKeyPoliciesNameNoRole(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestOnlyKeysTheProviderMayDeleteGoWithTheClaim: when a claim is deleted,
+// the provider schedules the deletion of every key whose deletion policy is
+// Delete, with its own credentials and no MFA. Such a key's policy must let
+// it; a key whose policy demands MFA for that must be orphaned instead (a
+// person with MFA deletes it), or it stays deleting forever.
+func TestOnlyKeysTheProviderMayDeleteGoWithTheClaim(t *testing.T) {
+	provider := iampolicy.Principal{ARN: "arn:aws:iam::111122223333:role/crossplane-provider-aws", Account: "111122223333"}
+	identity, err := iampolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:ScheduleKeyDeletion","Resource":"*"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		env          v1alpha1.Environment
+		withTheClaim bool // keys are deleted with the claim
+	}{
+		{v1alpha1.EnvironmentDev, true},
+		{v1alpha1.EnvironmentStaging, false},
+		{v1alpha1.EnvironmentProd, false},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.env), func(t *testing.T) {
+			for key, obj := range byKey(t, config(tc.env, "111122223333")) {
+				k, ok := obj.(*kmsv1beta1.Key)
+				if !ok {
+					continue
+				}
+				deleted := k.Spec.DeletionPolicy != xpv1.DeletionOrphan // "" is the CRD default, Delete
+				if deleted != tc.withTheClaim {
+					t.Errorf("%s: want deleted with the claim: %v, got deletionPolicy %q", key, tc.withTheClaim, k.Spec.DeletionPolicy)
+				}
+				keyPolicy, err := iampolicy.Parse(*k.Spec.ForProvider.Policy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := iampolicy.Evaluate(iampolicy.Request{
+					Principal: provider, Action: "kms:ScheduleKeyDeletion", Resource: "arn:aws:kms:eu-central-1:111122223333:key/" + key,
+					Context: iampolicy.Context{"aws:MultiFactorAuthPresent": {"false"}},
+				}, iampolicy.KeyPolicy,
+					iampolicy.Source{Name: key, Kind: iampolicy.Resource, Policy: keyPolicy},
+					iampolicy.Source{Name: "provider role", Kind: iampolicy.Identity, Policy: identity})
+				if deleted && !res.Allowed() {
+					t.Errorf("%s is deleted with the claim, but the provider may not schedule its deletion: %s", key, res.Reason)
+				}
+			}
+		})
 	}
 }

@@ -29,7 +29,7 @@ func TestLogsKey(t *testing.T) {
 		orphan bool
 	}{
 		v1alpha1.EnvironmentDev:     {window: 7},
-		v1alpha1.EnvironmentStaging: {window: 30, mfa: true},
+		v1alpha1.EnvironmentStaging: {window: 30, mfa: true, orphan: true},
 		v1alpha1.EnvironmentProd:    {window: 30, mfa: true, orphan: true},
 	}
 	for env, want := range cases {
