@@ -146,11 +146,6 @@ const (
 		"(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html, required element 3)"
 	findingTrailDecrypt = "new: the audit bucket uses S3 Bucket Keys, so CloudTrail needs kms:Decrypt on the trail's key to create or " +
 		"update the trail (same page, required element 2); the logs key does not allow it"
-	findingSSEHeader = "new: DenyOtherEncryption is StringNotEqualsIfExists, which holds when the request has no " +
-		"x-amz-server-side-encryption header (IfExists is true on a missing key: " +
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists), " +
-		"so the bucket denies every upload that relies on default encryption; no page says this service sends the header " +
-		"(deny only when the header is present and different: StringNotEquals with Null false)"
 	findingAuroraLogs = "issue 12 §3: Aurora exports to /aws/rds/cluster/<id>/postgresql, which RDS creates without the logs CMK or " +
 		"retention; render the group and admit it in the logs key"
 	findingConfigSNS = "new: AWS Config publishes with its role (iamrole-permissions.html), which has no sns:Publish, and AWS Config " +
@@ -170,11 +165,6 @@ var knownDenied = map[string]string{
 	"backup role via rds.<drRegion> kms:GenerateDataKey on kms-key-backup-dr":                 findingDRKey,
 	"cloudtrail kms:DescribeKey on kms-key-logs":                                              findingTrailDescribe,
 	"cloudtrail (bucket key) kms:Decrypt on kms-key-logs":                                     findingTrailDecrypt,
-	"config role s3:PutObject on s3-bucket-audit/AWSLogs/…":                                   findingSSEHeader,
-	"elb log delivery s3:PutObject on s3-bucket-logs/alb/…":                                   findingSSEHeader,
-	"s3 log delivery for s3-bucket-audit s3:PutObject on s3-bucket-logs/s3-access/…":          findingSSEHeader,
-	"s3 log delivery for s3-bucket-backups s3:PutObject on s3-bucket-logs/s3-access/…":        findingSSEHeader,
-	"s3 log delivery for s3-bucket-data s3:PutObject on s3-bucket-logs/s3-access/…":           findingSSEHeader,
 	"config role sns:Publish on sns-topic-compliance":                                         findingConfigSNS,
 	"logs (aurora postgresql export, group not rendered) kms:GenerateDataKey on kms-key-logs": findingAuroraLogs,
 	"logs (aurora postgresql export, group not rendered) kms:Decrypt on kms-key-logs":         findingAuroraLogs,

@@ -26,9 +26,20 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 	if b.purpose == Logs {
 		sse = "AES256"
 	}
+	// Deny an upload only when it asks for another encryption: the header is
+	// present (Null false) and differs (StringNotEquals). An upload without
+	// the header gets the bucket's default encryption, which is how S3
+	// server access logging, ELB access logs and AWS Config deliver; a
+	// negated operator, or …IfExists, holds when the key is missing and
+	// would deny them all.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html (default encryption applies to uploads that name none)
 	statements = append(statements, policy.Statement{
 		Sid: "DenyOtherEncryption", Effect: policy.Deny, Principal: everyone, Action: []string{"s3:PutObject"}, Resource: []string{arn + "/*"},
-		Condition: policy.Conditions{}.With("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", sse),
+		Condition: policy.Conditions{}.
+			With("StringNotEquals", "s3:x-amz-server-side-encryption", sse).
+			With("Null", "s3:x-amz-server-side-encryption", "false"),
 	})
 	if b.replica {
 		return policy.New(statements...)

@@ -15,6 +15,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/internal/iampolicy"
 )
 
 func config(env v1alpha1.Environment, region, dr string) *platform.Config {
@@ -220,5 +221,51 @@ func TestKeyedConfigurationsWaitAndNeverDropOut(t *testing.T) {
 	}
 	if got := ptr.Deref(rep.Spec.ForProvider.Rule[0].Destination[0].EncryptionConfiguration[0].ReplicaKMSKeyID, ""); got != "arn:aws:kms:us-east-1:111122223333:key/existing" {
 		t.Errorf("%s: want the key AWS reports, got %q", replication, got)
+	}
+}
+
+// TestBucketsRefuseOnlyAnotherEncryption: every bucket's policy denies an
+// upload that asks for another encryption than the bucket's, and admits one
+// that names none (the bucket's default encryption applies), which is how
+// S3 server access logging, ELB access logs and AWS Config deliver. The
+// uploader is an identity policy allowing s3:PutObject, so the bucket policy
+// alone decides.
+func TestBucketsRefuseOnlyAnotherEncryption(t *testing.T) {
+	allowPut, err := iampolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentProd} {
+		cfg := config(env, "us-west-2", "us-east-1")
+		rs := render(t, cfg)
+		for key, obj := range rs {
+			bp, ok := obj.(*s3v1beta1.BucketPolicy)
+			if !ok {
+				continue
+			}
+			doc, err := iampolicy.Parse(*bp.Spec.ForProvider.Policy)
+			if err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			own, other := "aws:kms", "AES256"
+			if key == KeyBucket(Logs, false)+"-policy" {
+				own, other = "AES256", "aws:kms"
+			}
+			for header, want := range map[string]bool{"": true, own: true, other: false} {
+				ctx := iampolicy.Context{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
+				if header != "" {
+					ctx["s3:x-amz-server-side-encryption"] = []string{header}
+				}
+				res := iampolicy.Evaluate(iampolicy.Request{
+					Principal: iampolicy.Principal{ARN: "arn:aws:iam::111122223333:role/uploader", Account: "111122223333"},
+					Action:    "s3:PutObject", Resource: "arn:aws:s3:::" + rs[strings.TrimSuffix(key, "-policy")].(*s3v1beta1.Bucket).GetAnnotations()[platform.AnnotationExternalName] + "/k", Context: ctx,
+				}, iampolicy.SameAccount,
+					iampolicy.Source{Name: key, Kind: iampolicy.Resource, Policy: doc},
+					iampolicy.Source{Name: "uploader", Kind: iampolicy.Identity, Policy: allowPut})
+				if res.Allowed() != want {
+					t.Errorf("%s %s: upload with x-amz-server-side-encryption %q: want allowed %v, got %s: %s", env, key, header, want, res.Decision, res.Reason)
+				}
+			}
+		}
 	}
 }
