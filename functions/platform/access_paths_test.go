@@ -266,7 +266,9 @@ var requiredPaths = []pathRule{{
 		"https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
 		"https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html",
 	},
-	note: "AWS Config does not support encrypted SNS topics (sns-topic-policy.html), so its notifications to an encrypted topic cannot succeed whatever the policies say.",
+	note: "AWS Config does not support encrypted SNS topics (sns-topic-policy.html), so its notifications to an encrypted topic cannot succeed whatever the policies say: " +
+		"the delivery channel names no topic, and AWS Config's noncompliance reaches the compliance topic through EventBridge (the EventBridge row). " +
+		"Should a delivery channel name a topic again, its sns:Publish path is evaluated here.",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("ConfigurationRecorder", "configservice", func(_ string, rec *composed.Unstructured) {

@@ -148,8 +148,6 @@ const (
 		"update the trail (same page, required element 2); the logs key does not allow it"
 	findingAuroraLogs = "issue 12 §3: Aurora exports to /aws/rds/cluster/<id>/postgresql, which RDS creates without the logs CMK or " +
 		"retention; render the group and admit it in the logs key"
-	findingConfigSNS = "new: AWS Config publishes with its role (iamrole-permissions.html), which has no sns:Publish, and AWS Config " +
-		"does not support encrypted SNS topics (https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html)"
 )
 
 // knownDenied are required paths the rendered policies deny today, each with
@@ -165,7 +163,6 @@ var knownDenied = map[string]string{
 	"backup role via rds.<drRegion> kms:GenerateDataKey on kms-key-backup-dr":                 findingDRKey,
 	"cloudtrail kms:DescribeKey on kms-key-logs":                                              findingTrailDescribe,
 	"cloudtrail (bucket key) kms:Decrypt on kms-key-logs":                                     findingTrailDecrypt,
-	"config role sns:Publish on sns-topic-compliance":                                         findingConfigSNS,
 	"logs (aurora postgresql export, group not rendered) kms:GenerateDataKey on kms-key-logs": findingAuroraLogs,
 	"logs (aurora postgresql export, group not rendered) kms:Decrypt on kms-key-logs":         findingAuroraLogs,
 }

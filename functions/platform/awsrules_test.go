@@ -30,10 +30,6 @@ var knownRuleViolations = map[string]string{
 	// with the claim too, so it has both).
 	"rds-final-snapshot-identifier-unique aurora-cluster":     "issue 12 §3: dev teardown, DBClusterSnapshotAlreadyExistsFault on the second teardown (also staging)",
 	"rds-final-snapshot-key-outlives-teardown aurora-cluster": "issue 12 §3: dev teardown, the final snapshot is encrypted with a key the same teardown deletes (also staging)",
-	// Every environment: the delivery channel's topic is encrypted with the
-	// messaging CMK. Not in issue 12 §3; the access model shows the same
-	// defect as findingConfigSNS (access_test.go).
-	"config-sns-topic-not-encrypted config-delivery-channel": "new: AWS Config does not support encrypted SNS topics (sns-topic-policy.html)",
 }
 
 // renderFiles are every example and held-out claim.
