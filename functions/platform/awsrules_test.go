@@ -18,8 +18,6 @@ import (
 // is. Fixing the tier code makes a line stop occurring, and then the test
 // fails until the line is removed: the list can only shrink.
 var knownRuleViolations = map[string]string{
-	// Prod: AWS Config delivers to the audit bucket, which has Object Lock.
-	"config-delivery-channel-no-object-lock config-delivery-channel": "issue 12 §3: AWS Config does not support delivery to an Object Lock bucket",
 	// Prod: the EKS cluster and the load balancer are protected but deleted
 	// with the claim; staging: the Aurora cluster likewise.
 	"deletion-protection-vs-deletion-policy eks-cluster":    "issue 12 §3: deletion protection against deletion policy (prod EKS cluster)",

@@ -191,8 +191,13 @@ func findingRules() []findingRule {
 }
 
 // configRecording records every supported resource type, global ones
-// included, delivers to the audit bucket, and evaluates the managed rules of
-// the standards the platform is held to. The delivery channel names no SNS
+// included, delivers to AWS Config's bucket, and evaluates the managed rules
+// of the standards the platform is held to. The bucket is not the audit
+// bucket: AWS Config does not support delivery to a bucket with S3 Object
+// Lock, which prod's audit bucket has; S3 replicates AWS Config's bucket into
+// the audit bucket instead (storage.destinations).
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html
+// The delivery channel names no SNS
 // topic: AWS Config does not support encrypted topics, and every topic of
 // the platform is encrypted; its noncompliance reaches the compliance topic
 // through EventBridge instead (findingRules).
@@ -212,7 +217,7 @@ func configRecording(cfg *platform.Config) []platform.Resource {
 			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, keyConfigChannel, recorder),
 			Spec: configv1beta1.DeliveryChannelSpec{ForProvider: configv1beta1.DeliveryChannelParameters{
 				Region:               ptr.To(cfg.Region),
-				S3BucketNameSelector: platform.Select(storage.KeyBucket(storage.Audit, false)),
+				S3BucketNameSelector: platform.Select(storage.KeyBucket(storage.AWSConfig, false)),
 			}},
 		}},
 		{Key: keyConfigRecording, Object: &configv1beta1.AWSConfigurationRecorderStatus{

@@ -6,8 +6,9 @@ import (
 )
 
 // BucketPolicy denies every request without TLS 1.2+, and writes that ask for
-// another encryption than the bucket's; the logs and audit buckets also let
-// the AWS services that deliver to them write, for this account only.
+// another encryption than the bucket's; the logs, audit and AWS Config
+// buckets also let the AWS services that deliver to them write, for this
+// account only.
 func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 	arn := "arn:" + cfg.Partition() + ":s3:::" + b.name(cfg)
 	everyone := &policy.Principal{AWS: []string{"*"}}
@@ -72,13 +73,24 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 		statements = append(statements,
 			policy.Statement{
 				Sid: "AuditDeliveryChecksTheBucket", Effect: policy.Allow,
-				Principal: &policy.Principal{Service: []string{"cloudtrail.amazonaws.com", "config.amazonaws.com"}},
+				Principal: &policy.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
 				Action:    []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{arn}, Condition: ofThisAccount,
 			},
 			policy.Statement{
 				Sid: "CloudTrailDelivers", Effect: policy.Allow, Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
 				Action: []string{"s3:PutObject"}, Resource: []string{arn + "/AWSLogs/" + cfg.AccountID + "/*"},
 				Condition: policy.Conditions{}.With("StringEquals", "aws:SourceArn", trail),
+			},
+		)
+	case AWSConfig:
+		// AWS Config delivers with the recorder's role; these statements
+		// are what it needs when it delivers as the service (a service-
+		// linked recorder), for this account only.
+		// https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+		statements = append(statements,
+			policy.Statement{
+				Sid: "ConfigChecksTheBucket", Effect: policy.Allow, Principal: policy.ServicePrincipal("config.amazonaws.com"),
+				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{arn}, Condition: ofThisAccount,
 			},
 			policy.Statement{
 				Sid: "ConfigDelivers", Effect: policy.Allow, Principal: policy.ServicePrincipal("config.amazonaws.com"),
