@@ -18,10 +18,7 @@ import (
 // is. Fixing the tier code makes a line stop occurring, and then the test
 // fails until the line is removed: the list can only shrink.
 var knownRuleViolations = map[string]string{
-	// Prod: the EKS cluster and the load balancer are protected but deleted
-	// with the claim; staging: the Aurora cluster likewise.
-	"deletion-protection-vs-deletion-policy eks-cluster":    "issue 12 §3: deletion protection against deletion policy (prod EKS cluster)",
-	"deletion-protection-vs-deletion-policy alb":            "issue 12 §3: deletion protection against deletion policy (prod load balancer)",
+	// Staging: the Aurora cluster is protected but deleted with the claim.
 	"deletion-protection-vs-deletion-policy aurora-cluster": "issue 12 §3: deletion protection against deletion policy (staging Aurora cluster)",
 	// Dev and staging: a fixed final snapshot identifier and a key deleted
 	// by the same teardown (issue 12 names dev; staging deletes its cluster
