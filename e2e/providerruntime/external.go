@@ -115,6 +115,10 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 }
 
 func (c *externalClient) Delete(_ context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
+	// AWS refuses to delete a resource whose deletion protection is on.
+	if err := c.aws.refuseProtectedDelete(c.subject(mg), c.id(mg), atProviderARN(mg)); err != nil {
+		return managed.ExternalDelete{}, err
+	}
 	mg.SetConditions(xpv1.Deleting())
 	c.aws.remove(c.id(mg))
 	c.aws.journal.Record(c.event(Delete, mg))
@@ -172,4 +176,15 @@ func forProvider(mg resource.Managed) (string, error) {
 	fp, _, _ := unstructured.NestedFieldNoCopy(obj, "spec", "forProvider")
 	b, err := json.Marshal(fp)
 	return string(b), errors.Wrap(err, "cannot serialise spec.forProvider")
+}
+
+// atProviderARN is the ARN AWS reports for mg (status.atProvider.arn), "" if
+// none.
+func atProviderARN(mg resource.Managed) string {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg)
+	if err != nil {
+		return ""
+	}
+	arn, _, _ := unstructured.NestedString(obj, "status", "atProvider", "arn")
+	return arn
 }

@@ -279,7 +279,9 @@ var requiredPaths = []pathRule{{
 		"https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
 		"https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html",
 	},
-	note: "AWS Config does not support encrypted SNS topics (sns-topic-policy.html), so its notifications to an encrypted topic cannot succeed whatever the policies say.",
+	note: "AWS Config does not support encrypted SNS topics (sns-topic-policy.html), so its notifications to an encrypted topic cannot succeed whatever the policies say: " +
+		"the delivery channel names no topic, and AWS Config's noncompliance reaches the compliance topic through EventBridge (the EventBridge row). " +
+		"Should a delivery channel name a topic again, its sns:Publish path is evaluated here.",
 	paths: func(t *testing.T, e *estate) []accessPath {
 		var out []accessPath
 		e.each("ConfigurationRecorder", "configservice", func(_ string, rec *composed.Unstructured) {
@@ -390,21 +392,28 @@ var requiredPaths = []pathRule{{
 			fp := fpOf(o)
 			r := e.role(t, selected(fp, "roleSelector"))
 			src := e.buckets[selected(fp, "bucketSelector")]
-			dest := awsrules.Dig(fp, "rule", 0, "destination", 0)
-			dst := e.bucketNamedBy(dest, "bucket")
 			s3 := service("s3.amazonaws.com")
 			out = append(out, e.assumePath("s3", s3, "sts:AssumeRole", r, iampolicy.Context{"aws:SourceAccount": {e.account}, "aws:SourceArn": {src.arn}}))
 			id := e.identity(r)
 			out = append(out,
 				e.s3Path("replication role", e.as(r), "s3:GetReplicationConfiguration", src, "", tls(), id),
-				e.s3Path("replication role", e.as(r), "s3:GetObjectVersionForReplication", src, "k", tls(), id),
-				e.s3Path("replication role", e.as(r), "s3:ReplicateObject", dst, "k", with(tls(), "s3:x-amz-server-side-encryption", "aws:kms"), id))
+				e.s3Path("replication role", e.as(r), "s3:GetObjectVersionForReplication", src, "k", tls(), id))
 			if src.keyLabel != "" {
 				ctx := iampolicy.Context{"kms:ViaService": {"s3." + src.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {src.arn}}
 				out = append(out, e.kmsPaths("replication role via s3 ("+src.label+")", e.as(r), e.key(t, src.keyLabel), ctx, id, "kms:Decrypt")...)
 			}
-			ctx := iampolicy.Context{"kms:ViaService": {"s3." + dst.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {dst.arn}}
-			out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, e.keyNamedBy(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyId")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
+			rules, _ := fp["rule"].([]any)
+			for i := range rules {
+				dest := awsrules.Dig(fp, "rule", i, "destination", 0)
+				dst := e.bucketNamedBy(dest, "bucket")
+				if dst == nil {
+					t.Errorf("%s: a replication rule of %s names no rendered bucket", e.file, src.label)
+					continue
+				}
+				out = append(out, e.s3Path("replication role", e.as(r), "s3:ReplicateObject", dst, "k", with(tls(), "s3:x-amz-server-side-encryption", "aws:kms"), id))
+				ctx := iampolicy.Context{"kms:ViaService": {"s3." + dst.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {dst.arn}}
+				out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, e.keyNamedBy(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyId")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
+			}
 		})
 		return out
 	},
