@@ -43,5 +43,5 @@ log "prepared in $((SECONDS - start)) s; running the scenarios"
 export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-paynext-platform \
   E2E_CROSSPLANE_CRDS=$crossplane_dir/cluster/crds E2E_PROVIDER_CRDS=$out/crds \
   E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages
-go test -tags e2e -count=1 -v -timeout 40m ./e2e "$@"
+go test -tags e2e -count=1 -v -timeout 75m ./e2e "$@"
 log "passed in $((SECONDS - start)) s"

@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/paynext/platform/internal/fakeaws"
 )
@@ -242,4 +245,77 @@ func requestID(s subject, op string, n int) string {
 	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%s/%s/%d", s.claim, s.resource, op, n)))
 	h := hex.EncodeToString(sum[:16])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// protection is deletion protection as AWS enforces it for one kind: the
+// forProvider field that turns it on, and the error the delete call answers
+// with while it is on.
+type protection struct {
+	field              string
+	service, operation string
+	code               string
+	message            func(name, arn string) string
+}
+
+// deletionProtection are the rendered kinds with deletion protection. AWS
+// refuses to delete them while it is on, so a managed resource under
+// deletionPolicy Delete stays deleting, Synced=False with this error, until
+// someone turns the protection off in AWS: the managed reconciler only
+// retries the delete of a resource being deleted, it applies no update.
+var deletionProtection = map[string]protection{
+	// The error AWS documents for DeleteDBCluster on a protected cluster:
+	// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.delete.html (AWS CLI)
+	"rds.aws.upbound.io/Cluster": {
+		field: "deletionProtection", service: "RDS", operation: "DeleteDBCluster", code: "InvalidParameterCombination",
+		message: func(string, string) string {
+			return "Cannot delete protected Cluster, please disable deletion protection and try again."
+		},
+	},
+	// https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html documents the
+	// exception (InvalidRequestException), not its message: the message here
+	// is ours.
+	"eks.aws.upbound.io/Cluster": {
+		field: "deletionProtection", service: "EKS", operation: "DeleteCluster", code: "InvalidRequestException",
+		message: func(name, _ string) string {
+			return "Cluster " + name + " has deletion protection enabled. Disable deletion protection before deleting the cluster."
+		},
+	},
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+	"elbv2.aws.upbound.io/LB": {
+		field: "enableDeletionProtection", service: "Elastic Load Balancing v2", operation: "DeleteLoadBalancer", code: "OperationNotPermitted",
+		message: func(_, arn string) string {
+			return "Load balancer '" + arn + "' cannot be deleted because deletion protection is enabled"
+		},
+	},
+}
+
+// refuseProtectedDelete is the error AWS answers a delete of the external
+// resource id with while its deletion protection is on, as AWS holds it (the
+// forProvider it was last written from, not what the managed resource asks
+// for now); nil when AWS would delete it. arn is the resource's ARN as AWS
+// reports it.
+func (a *AWS) refuseProtectedDelete(s subject, id externalID, arn string) error {
+	p, ok := deletionProtection[s.kind]
+	if !ok {
+		return nil
+	}
+	ext, exists := a.get(id)
+	if !exists {
+		return nil
+	}
+	var fp map[string]any
+	if err := json.Unmarshal([]byte(ext.spec), &fp); err != nil {
+		return errors.Wrapf(err, "cannot read what AWS holds for %s %s", s.kind, id.name)
+	}
+	if on, _ := fp[p.field].(bool); !on {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	key := s.claim + "/" + s.resource + "/delete"
+	n := a.attempts[key]
+	a.attempts[key] = n + 1
+	// The shape of an AWS SDK for Go v2 error, as the provider reports it.
+	return fmt.Errorf("operation error %s: %s, https response error StatusCode: 400, RequestID: %s, api error %s: %s",
+		p.service, p.operation, requestID(s, "delete", n), p.code, p.message(id.name, arn))
 }

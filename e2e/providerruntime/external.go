@@ -114,6 +114,10 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 }
 
 func (c *externalClient) Delete(_ context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
+	// AWS refuses to delete a resource whose deletion protection is on.
+	if err := c.aws.refuseProtectedDelete(c.subject(mg), c.id(mg), atProviderARN(mg)); err != nil {
+		return managed.ExternalDelete{}, err
+	}
 	mg.SetConditions(xpv1.Deleting())
 	c.aws.remove(c.id(mg))
 	c.aws.journal.record(c.event(Delete, mg))
@@ -176,4 +180,15 @@ func (c *externalClient) forProvider(mg resource.Managed) (string, error) {
 	fp, _, _ := unstructured.NestedFieldNoCopy(obj, "spec", "forProvider")
 	spec, err := c.aws.setFields().canonical(c.gvk, fp)
 	return spec, errors.Wrap(err, "cannot serialise spec.forProvider")
+}
+
+// atProviderARN is the ARN AWS reports for mg (status.atProvider.arn), "" if
+// none.
+func atProviderARN(mg resource.Managed) string {
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg)
+	if err != nil {
+		return ""
+	}
+	arn, _, _ := unstructured.NestedString(obj, "status", "atProvider", "arn")
+	return arn
 }

@@ -136,62 +136,20 @@ func sortedValues[V any](m map[string]V) []V {
 // The findings the access model shows in today's tier code. Those from
 // issue 12 §3 say so; the others are new.
 const (
-	findingASG = "issue 12 §3: the storage key does not admit the Auto Scaling service-linked role " +
-		"(https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)"
-	findingDRKey      = "issue 12 §3: the DR backup key admits only backup.<drRegion>; RDS makes the Aurora copy via rds.<drRegion>"
-	findingCreateStar = "issue 12 §3: AccountAdministration allows kms:Create*, which includes kms:CreateGrant, " +
-		"so any principal the account's IAM policies allow can grant itself the key outside the services"
-	findingTrailDescribe = "new: the logs key admits CloudTrail's DescribeKey only with kms:EncryptionContext:aws:cloudtrail:arn, " +
-		"which a DescribeKey request never carries; CloudTrail requires DescribeKey " +
-		"(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html, required element 3)"
-	findingTrailDecrypt = "new: the audit bucket uses S3 Bucket Keys, so CloudTrail needs kms:Decrypt on the trail's key to create or " +
-		"update the trail (same page, required element 2); the logs key does not allow it"
-	findingSSEHeader = "new: DenyOtherEncryption is StringNotEqualsIfExists, which holds when the request has no " +
-		"x-amz-server-side-encryption header (IfExists is true on a missing key: " +
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists), " +
-		"so the bucket denies every upload that relies on default encryption; no page says this service sends the header " +
-		"(deny only when the header is present and different: StringNotEquals with Null false)"
 	findingAuroraLogs = "issue 12 §3: Aurora exports to /aws/rds/cluster/<id>/postgresql, which RDS creates without the logs CMK or " +
 		"retention; render the group and admit it in the logs key"
-	findingConfigSNS = "new: AWS Config publishes with its role (iamrole-permissions.html), which has no sns:Publish, and AWS Config " +
-		"does not support encrypted SNS topics (https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html)"
 )
 
 // knownDenied are required paths the rendered policies deny today, each with
 // the finding it is. Fixing the tier code makes a path pass, and then the test
 // fails until its line here is removed: the list can only shrink.
 var knownDenied = map[string]string{
-	"AWSServiceRoleForAutoScaling kms:CreateGrant on kms-key-storage":                         findingASG,
-	"AWSServiceRoleForAutoScaling kms:Decrypt on kms-key-storage":                             findingASG,
-	"AWSServiceRoleForAutoScaling kms:DescribeKey on kms-key-storage":                         findingASG,
-	"AWSServiceRoleForAutoScaling kms:GenerateDataKeyWithoutPlaintext on kms-key-storage":     findingASG,
-	"AWSServiceRoleForAutoScaling kms:ReEncryptFrom on kms-key-storage":                       findingASG,
-	"backup role via rds.<drRegion> kms:Decrypt on kms-key-backup-dr":                         findingDRKey,
-	"backup role via rds.<drRegion> kms:GenerateDataKey on kms-key-backup-dr":                 findingDRKey,
-	"cloudtrail kms:DescribeKey on kms-key-logs":                                              findingTrailDescribe,
-	"cloudtrail (bucket key) kms:Decrypt on kms-key-logs":                                     findingTrailDecrypt,
-	"config role s3:PutObject on s3-bucket-audit/AWSLogs/…":                                   findingSSEHeader,
-	"elb log delivery s3:PutObject on s3-bucket-logs/alb/…":                                   findingSSEHeader,
-	"s3 log delivery for s3-bucket-audit s3:PutObject on s3-bucket-logs/s3-access/…":          findingSSEHeader,
-	"s3 log delivery for s3-bucket-backups s3:PutObject on s3-bucket-logs/s3-access/…":        findingSSEHeader,
-	"s3 log delivery for s3-bucket-data s3:PutObject on s3-bucket-logs/s3-access/…":           findingSSEHeader,
-	"config role sns:Publish on sns-topic-compliance":                                         findingConfigSNS,
 	"logs (aurora postgresql export, group not rendered) kms:GenerateDataKey on kms-key-logs": findingAuroraLogs,
 	"logs (aurora postgresql export, group not rendered) kms:Decrypt on kms-key-logs":         findingAuroraLogs,
 }
 
 // knownAllowed are forbidden paths the rendered policies allow today.
-var knownAllowed = map[string]string{
-	"administrator directly kms:CreateGrant on kms-key-backup":     findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-backup-dr":  findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-database":   findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-kubernetes": findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-logs":       findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-messaging":  findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-secrets":    findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-storage":    findingCreateStar,
-	"administrator directly kms:CreateGrant on kms-key-storage-dr": findingCreateStar,
-}
+var knownAllowed = map[string]string{}
 
 // TestEveryAccessPathIsDecidedAsThePlatformNeeds renders every example and
 // held-out claim to convergence, parses every policy document it renders,

@@ -17,24 +17,7 @@ import (
 // today's tier code renders, keyed "rule resource", each with the finding it
 // is. Fixing the tier code makes a line stop occurring, and then the test
 // fails until the line is removed: the list can only shrink.
-var knownRuleViolations = map[string]string{
-	// Prod: AWS Config delivers to the audit bucket, which has Object Lock.
-	"config-delivery-channel-no-object-lock config-delivery-channel": "issue 12 §3: AWS Config does not support delivery to an Object Lock bucket",
-	// Prod: the EKS cluster and the load balancer are protected but deleted
-	// with the claim; staging: the Aurora cluster likewise.
-	"deletion-protection-vs-deletion-policy eks-cluster":    "issue 12 §3: deletion protection against deletion policy (prod EKS cluster)",
-	"deletion-protection-vs-deletion-policy alb":            "issue 12 §3: deletion protection against deletion policy (prod load balancer)",
-	"deletion-protection-vs-deletion-policy aurora-cluster": "issue 12 §3: deletion protection against deletion policy (staging Aurora cluster)",
-	// Dev and staging: a fixed final snapshot identifier and a key deleted
-	// by the same teardown (issue 12 names dev; staging deletes its cluster
-	// with the claim too, so it has both).
-	"rds-final-snapshot-identifier-unique aurora-cluster":     "issue 12 §3: dev teardown, DBClusterSnapshotAlreadyExistsFault on the second teardown (also staging)",
-	"rds-final-snapshot-key-outlives-teardown aurora-cluster": "issue 12 §3: dev teardown, the final snapshot is encrypted with a key the same teardown deletes (also staging)",
-	// Every environment: the delivery channel's topic is encrypted with the
-	// messaging CMK. Not in issue 12 §3; the access model shows the same
-	// defect as findingConfigSNS (access_test.go).
-	"config-sns-topic-not-encrypted config-delivery-channel": "new: AWS Config does not support encrypted SNS topics (sns-topic-policy.html)",
-}
+var knownRuleViolations = map[string]string{}
 
 // renderFiles are every example and held-out claim.
 func renderFiles(t *testing.T) []string {
@@ -80,12 +63,23 @@ func TestRenderKeepsAWSServiceRules(t *testing.T) {
 	}
 	seen := map[string][]string{} // "rule resource" -> file: violation
 	resources, judged := 0, map[string]int{}
+	// The teardown rules (final snapshot, its key) judge only clusters the
+	// claim's delete deletes: without one among the renders (dev's, and the
+	// held-out staging claim with allowDeletion) they would pass for want of
+	// a candidate.
+	deletedClusters := map[string]int{}
 	for _, file := range renderFiles(t) {
 		r := convergedRender(t, f, file)
 		if r.Len() == 0 {
 			t.Fatalf("%s rendered nothing", file)
 		}
 		resources += r.Len()
+		for _, c := range r.Of("rds.aws.upbound.io", "Cluster") {
+			if p, _ := awsrules.Dig(c.Object, "spec", "deletionPolicy").(string); p == "" || p == "Delete" {
+				env, _ := awsrules.Dig(c.Object, "spec", "forProvider", "tags", "Environment").(string)
+				deletedClusters[env]++
+			}
+		}
 		for _, rule := range rules {
 			for _, k := range rule.Kinds {
 				g, kind, _ := strings.Cut(k, "/")
@@ -95,6 +89,11 @@ func TestRenderKeepsAWSServiceRules(t *testing.T) {
 				id := v.Rule + " " + v.Resource
 				seen[id] = append(seen[id], filepath.Base(file)+": "+v.String())
 			}
+		}
+	}
+	for _, env := range []string{"dev", "staging"} {
+		if deletedClusters[env] == 0 {
+			t.Errorf("no render has a %s Aurora cluster deleted with its claim: the teardown rules judged none", env)
 		}
 	}
 	for _, rule := range rules {

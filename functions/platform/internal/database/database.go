@@ -7,6 +7,7 @@ package database
 import (
 	"strings"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -39,10 +40,44 @@ func KeyInstance(zone string) string { return "aurora-instance-" + zone }
 // recreated claim adopts the same cluster.
 func ClusterIdentifier(cfg *platform.Config) string { return cfg.Prefix() + "-aurora" }
 
-// FinalSnapshotIdentifier is stable: deleting the cluster always leaves a
-// snapshot under a name that is known in advance.
+// FinalSnapshotIdentifier is the final snapshot of a cluster the claim's
+// delete keeps (prod's, and staging's while it is protected): a name known in
+// advance, for whoever deletes that cluster later. A cluster the claim's
+// delete deletes takes no final snapshot (finalSnapshot).
 func FinalSnapshotIdentifier(cfg *platform.Config) string {
 	return ClusterIdentifier(cfg) + "-final-snapshot"
+}
+
+// clusterPolicy is the cluster's deletion policy: kept with the claim's
+// delete while deletion protection is on (staging unless allowDeletion, and
+// prod, which keeps its data stores anyway), as rendered or as AWS still
+// reports it; deleted otherwise (dev; staging with allowDeletion once AWS
+// reports the protection off).
+func clusterPolicy(cfg *platform.Config, observed platform.Observed) xpv1.DeletionPolicy {
+	var c rdsv1beta1.Cluster
+	observedProtection := observed.Get(KeyCluster, &c) && ptr.Deref(c.Status.AtProvider.DeletionProtection, false)
+	return cfg.KeepWhileProtected(cfg.DeletionProtection, observedProtection)
+}
+
+// finalSnapshot is whether deleting the cluster skips the final snapshot,
+// and the snapshot's name if not. A cluster deleted with its claim (dev, and
+// staging with allowDeletion) skips it: its data is declared disposable (dev
+// always; staging by allowDeletion), a snapshot kept forever would outlive
+// any retention the data is held to (PCI DSS v4.0 3.2.1), the database key
+// it would be encrypted with is scheduled for deletion by the same teardown,
+// which would leave a snapshot nobody can restore
+// (https://docs.aws.amazon.com/kms/latest/cryptographic-details/key-deletion.html),
+// and a fixed name would fail the next teardown of a claim of the same name
+// with DBClusterSnapshotAlreadyExistsFault
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html).
+// Its automated backups are still kept for their retention period
+// (deleteAutomatedBackups false), restorable while the key is not deleted
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.Retaining.html).
+func finalSnapshot(cfg *platform.Config, policy xpv1.DeletionPolicy) (skip bool, identifier *string) {
+	if policy != xpv1.DeletionOrphan {
+		return true, nil
+	}
+	return false, ptr.To(FinalSnapshotIdentifier(cfg))
 }
 
 // ParameterGroupFamily is the parameter group family of the engine version.
@@ -64,13 +99,14 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	if cfg.AccountID == "" || !Possible(cfg) {
 		return nil, nil
 	}
+	policy := clusterPolicy(cfg, observed)
 	rs := []platform.Resource{
 		{Key: KeySubnetGroup, Object: subnetGroup(cfg)},
 		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
-		{Key: KeyCluster, Object: cluster(cfg)},
+		{Key: KeyCluster, Object: cluster(cfg, policy)},
 	}
 	for _, z := range instanceZones(cfg, observed) {
-		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name)})
+		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name, policy)})
 	}
 	if secret := proxySecretARN(observed); secret != "" {
 		rs = append(rs, proxy(cfg, secret)...)
@@ -136,7 +172,8 @@ func parameterGroup(cfg *platform.Config) *rdsv1beta1.ClusterParameterGroup {
 	}
 }
 
-func cluster(cfg *platform.Config) *rdsv1beta1.Cluster {
+func cluster(cfg *platform.Config, policy xpv1.DeletionPolicy) *rdsv1beta1.Cluster {
+	skipFinalSnapshot, finalSnapshotIdentifier := finalSnapshot(cfg, policy)
 	c := &rdsv1beta1.Cluster{
 		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeyCluster, ClusterIdentifier(cfg)),
 		Spec: rdsv1beta1.ClusterSpec{ForProvider: rdsv1beta1.ClusterParameters{
@@ -161,8 +198,8 @@ func cluster(cfg *platform.Config) *rdsv1beta1.Cluster {
 			PreferredMaintenanceWindow:          ptr.To("sun:05:00-sun:06:00"),
 			CopyTagsToSnapshot:                  ptr.To(true),
 			DeletionProtection:                  ptr.To(cfg.DeletionProtection),
-			SkipFinalSnapshot:                   ptr.To(false),
-			FinalSnapshotIdentifier:             ptr.To(FinalSnapshotIdentifier(cfg)),
+			SkipFinalSnapshot:                   ptr.To(skipFinalSnapshot),
+			FinalSnapshotIdentifier:             finalSnapshotIdentifier,
 			DeleteAutomatedBackups:              ptr.To(false),
 			AllowMajorVersionUpgrade:            ptr.To(false),
 			Tags:                                cfg.Tags(platform.TierDatabase, ClusterIdentifier(cfg)),
@@ -170,11 +207,13 @@ func cluster(cfg *platform.Config) *rdsv1beta1.Cluster {
 	}
 	// The AWS Backup plan selects the cluster by this tag.
 	c.Spec.ForProvider.Tags[platform.TagBackupPlan] = ptr.To(cfg.Prefix())
-	c.Spec.DeletionPolicy = cfg.Orphan()
+	c.Spec.DeletionPolicy = policy
 	return c
 }
 
-func instance(cfg *platform.Config, zone string) *rdsv1beta1.ClusterInstance {
+// instance is one instance of the cluster; it goes or stays with the cluster
+// (policy is the cluster's).
+func instance(cfg *platform.Config, zone string, policy xpv1.DeletionPolicy) *rdsv1beta1.ClusterInstance {
 	id := cfg.Prefix() + "-aurora-" + zone
 	i := &rdsv1beta1.ClusterInstance{
 		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeyInstance(zone), id),
@@ -197,7 +236,7 @@ func instance(cfg *platform.Config, zone string) *rdsv1beta1.ClusterInstance {
 			Tags:                                cfg.Tags(platform.TierDatabase, id),
 		}},
 	}
-	i.Spec.DeletionPolicy = cfg.Orphan()
+	i.Spec.DeletionPolicy = policy
 	return i
 }
 

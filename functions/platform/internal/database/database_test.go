@@ -4,9 +4,11 @@ import (
 	"slices"
 	"testing"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/google/go-cmp/cmp"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -39,7 +41,7 @@ func TestClusterFollowsTheEnvironment(t *testing.T) {
 		orphan     bool
 	}{
 		"Dev":     {config(v1alpha1.EnvironmentDev), []string{"aurora-instance-us-west-2a"}, 7, false, false},
-		"Staging": {config(v1alpha1.EnvironmentStaging), []string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 14, true, false},
+		"Staging": {config(v1alpha1.EnvironmentStaging), []string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 14, true, true},
 		"StagingOptedOut": {config(v1alpha1.EnvironmentStaging, func(s *v1alpha1.PlatformSpec) { s.DataProtection.AllowDeletion = true }),
 			[]string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 14, false, false},
 		"Prod": {config(v1alpha1.EnvironmentProd), []string{"aurora-instance-us-west-2a", "aurora-instance-us-west-2b", "aurora-instance-us-west-2c"}, 35, true, true},
@@ -48,11 +50,15 @@ func TestClusterFollowsTheEnvironment(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rs := render(t, tc.cfg, nil)
 			var instances []string
+			c := rs[KeyCluster].(*rdsv1beta1.Cluster)
 			for k, o := range rs {
 				if i, ok := o.(*rdsv1beta1.ClusterInstance); ok {
 					instances = append(instances, k)
 					if *i.Spec.ForProvider.PubliclyAccessible || !*i.Spec.ForProvider.AutoMinorVersionUpgrade || !*i.Spec.ForProvider.PerformanceInsightsEnabled {
 						t.Errorf("%s: want private, auto minor upgrades and Performance Insights", k)
+					}
+					if i.Spec.DeletionPolicy != c.Spec.DeletionPolicy {
+						t.Errorf("%s: deletion policy %q, want the cluster's %q: instances go or stay with their cluster", k, i.Spec.DeletionPolicy, c.Spec.DeletionPolicy)
 					}
 				}
 			}
@@ -60,15 +66,57 @@ func TestClusterFollowsTheEnvironment(t *testing.T) {
 			if diff := cmp.Diff(tc.instances, instances); diff != "" {
 				t.Errorf("want one instance in dev, one per zone elsewhere (-want +got):\n%s", diff)
 			}
-			c := rs[KeyCluster].(*rdsv1beta1.Cluster)
 			p := c.Spec.ForProvider
 			if *p.BackupRetentionPeriod != tc.retention || *p.DeletionProtection != tc.protection || (c.Spec.DeletionPolicy == "Orphan") != tc.orphan {
 				t.Errorf("want retention %v, deletion protection %v, orphaned %v; got %v, %v, %q",
 					tc.retention, tc.protection, tc.orphan, *p.BackupRetentionPeriod, *p.DeletionProtection, c.Spec.DeletionPolicy)
 			}
-			if !*p.StorageEncrypted || !*p.IAMDatabaseAuthenticationEnabled || !*p.ManageMasterUserPassword || *p.SkipFinalSnapshot ||
-				*p.FinalSnapshotIdentifier != "paynext-"+string(tc.cfg.Environment)+"-aurora-final-snapshot" || *p.EnabledCloudwatchLogsExports[0] != "postgresql" {
-				t.Errorf("want encryption, IAM auth, an RDS-managed password, postgresql logs exported and a stable final snapshot, got %+v", p)
+			if !*p.StorageEncrypted || !*p.IAMDatabaseAuthenticationEnabled || !*p.ManageMasterUserPassword || *p.EnabledCloudwatchLogsExports[0] != "postgresql" || *p.DeleteAutomatedBackups {
+				t.Errorf("want encryption, IAM auth, an RDS-managed password, postgresql logs exported and automated backups kept, got %+v", p)
+			}
+		})
+	}
+}
+
+// TestProtectedClustersAreKeptAndDeletedOnesTakeNoSnapshot: AWS refuses to
+// delete a cluster with deletion protection (DeleteDBCluster), so a protected
+// cluster is orphaned, never deleted with the claim, and so are its
+// instances. A cluster deleted with its claim takes no final snapshot: the
+// snapshot would be encrypted with the database key the same teardown
+// schedules for deletion, and a fixed name fails the next teardown with
+// DBClusterSnapshotAlreadyExistsFault. A kept cluster keeps a final snapshot
+// named in advance for whoever deletes it later.
+func TestProtectedClustersAreKeptAndDeletedOnesTakeNoSnapshot(t *testing.T) {
+	optOut := func(s *v1alpha1.PlatformSpec) { s.DataProtection.AllowDeletion = true }
+	protected := platformtest.Observed(KeyCluster, "rds.aws.upbound.io/v1beta1", "Cluster", map[string]any{"deletionProtection": true})
+	unprotected := platformtest.Observed(KeyCluster, "rds.aws.upbound.io/v1beta1", "Cluster", map[string]any{"deletionProtection": false})
+	for name, tc := range map[string]struct {
+		cfg      *platform.Config
+		observed platform.Observed
+		kept     bool
+	}{
+		"Dev":                                  {config(v1alpha1.EnvironmentDev), nil, false},
+		"Staging":                              {config(v1alpha1.EnvironmentStaging), nil, true},
+		"StagingOptedOut":                      {config(v1alpha1.EnvironmentStaging, optOut), unprotected, false},
+		"StagingOptedOutWhileAWSStillProtects": {config(v1alpha1.EnvironmentStaging, optOut), protected, true},
+		"Prod":                                 {config(v1alpha1.EnvironmentProd), nil, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rs := render(t, tc.cfg, tc.observed)
+			c := rs[KeyCluster].(*rdsv1beta1.Cluster)
+			p := c.Spec.ForProvider
+			kept := c.Spec.DeletionPolicy == xpv1.DeletionOrphan
+			if kept != tc.kept {
+				t.Fatalf("want kept %v, got deletion policy %q", tc.kept, c.Spec.DeletionPolicy)
+			}
+			if *p.DeletionProtection && !kept {
+				t.Error("a cluster with deletion protection is deleted with the claim: AWS refuses that delete for ever")
+			}
+			switch {
+			case kept && (*p.SkipFinalSnapshot || ptr.Deref(p.FinalSnapshotIdentifier, "") != "paynext-"+string(tc.cfg.Environment)+"-aurora-final-snapshot"):
+				t.Errorf("a kept cluster keeps its final snapshot, named in advance; got skip %v, %v", *p.SkipFinalSnapshot, p.FinalSnapshotIdentifier)
+			case !kept && (!*p.SkipFinalSnapshot || p.FinalSnapshotIdentifier != nil):
+				t.Errorf("a cluster deleted with its claim takes no final snapshot; got skip %v, %v", *p.SkipFinalSnapshot, p.FinalSnapshotIdentifier)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	wafv2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/wafv2/v1beta1"
 	"k8s.io/utils/ptr"
 
-	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
@@ -42,7 +41,7 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			SecurityGroupSelector:    platform.Select(security.KeyALBSecurityGroup),
 			DropInvalidHeaderFields:  ptr.To(true),
 			DesyncMitigationMode:     ptr.To("strictest"),
-			EnableDeletionProtection: ptr.To(cfg.Environment == v1alpha1.EnvironmentProd),
+			EnableDeletionProtection: ptr.To(DeletionProtection(cfg)),
 			EnableHttp2:              ptr.To(true),
 			IdleTimeout:              ptr.To(60.0),
 			// The bucket's name, not a selector: accessLogs is a list in
@@ -53,6 +52,11 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			Tags: cfg.Tags(platform.TierKubernetes, LoadBalancerName(cfg)),
 		}},
 	}
+	// ELB refuses to delete a protected load balancer (OperationNotPermitted):
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+	var o elbv2v1beta1.LB
+	observedProtection := observed.Get(KeyLoadBalancer, &o) && ptr.Deref(o.Status.AtProvider.EnableDeletionProtection, false)
+	lb.Spec.DeletionPolicy = cfg.KeepWhileProtected(DeletionProtection(cfg), observedProtection)
 	tg := &elbv2v1beta1.LBTargetGroup{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyTargetGroup),
 		Spec: elbv2v1beta1.LBTargetGroupSpec{ForProvider: elbv2v1beta1.LBTargetGroupParameters{

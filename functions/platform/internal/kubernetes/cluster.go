@@ -60,7 +60,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		return rs, nil
 	}
 	rs = append(rs,
-		platform.Resource{Key: KeyCluster, Object: cluster(cfg, keyARN, subnets, groups)},
+		platform.Resource{Key: KeyCluster, Object: cluster(cfg, observed, keyARN, subnets, groups)},
 		platform.Resource{Key: KeyClusterAuth, Object: clusterAuth(cfg)},
 	)
 	rs = append(rs, adminAccess(cfg)...)
@@ -123,7 +123,19 @@ func clusterNetwork(cfg *platform.Config, observed platform.Observed) (subnets, 
 	return subnets, groups
 }
 
-func cluster(cfg *platform.Config, keyARN string, subnets, groups []*string) *eksv1beta1.Cluster {
+// DeletionProtection is whether the cluster and the load balancer are
+// protected from deletion: in prod, where an accidental delete (console,
+// CLI, another tool) takes the payment service down, and where Security Hub's
+// AWS Foundational Security Best Practices, which the platform enables, asks
+// it of load balancers (ELB.6,
+// https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-6).
+// Protected, both are kept when the claim is deleted
+// (platform.Config.KeepWhileProtected).
+func DeletionProtection(cfg *platform.Config) bool {
+	return cfg.Environment == v1alpha1.EnvironmentProd
+}
+
+func cluster(cfg *platform.Config, observed platform.Observed, keyARN string, subnets, groups []*string) *eksv1beta1.Cluster {
 	logTypes := make([]*string, len(ControlPlaneLogTypes))
 	for i, t := range ControlPlaneLogTypes {
 		logTypes[i] = ptr.To(t)
@@ -154,10 +166,15 @@ func cluster(cfg *platform.Config, keyARN string, subnets, groups []*string) *ek
 				AuthenticationMode:                      ptr.To("API"),
 				BootstrapClusterCreatorAdminPermissions: ptr.To(false),
 			}},
-			DeletionProtection: ptr.To(cfg.Environment == v1alpha1.EnvironmentProd),
+			DeletionProtection: ptr.To(DeletionProtection(cfg)),
 			Tags:               cfg.Tags(platform.TierKubernetes, cfg.EKSClusterName()),
 		}},
 	}
+	// EKS refuses to delete a protected cluster (InvalidRequestException):
+	// https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html
+	var o eksv1beta1.Cluster
+	observedProtection := observed.Get(KeyCluster, &o) && ptr.Deref(o.Status.AtProvider.DeletionProtection, false)
+	c.Spec.DeletionPolicy = cfg.KeepWhileProtected(DeletionProtection(cfg), observedProtection)
 	return c
 }
 

@@ -258,3 +258,40 @@ func derefAll(ps []*string) []string {
 	}
 	return out
 }
+
+// TestProtectedClusterAndLoadBalancerAreKept: in prod the EKS cluster and the
+// load balancer have deletion protection, which AWS enforces by refusing the
+// delete (EKS: InvalidRequestException; ELB: OperationNotPermitted), so the
+// claim's delete orphans them instead of retrying for ever; elsewhere they
+// are unprotected and go with the claim.
+func TestProtectedClusterAndLoadBalancerAreKept(t *testing.T) {
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
+		rs := render(t, config(env), keyObserved)
+		c := rs[KeyCluster].(*eksv1beta1.Cluster)
+		lb := rs[KeyLoadBalancer].(*elbv2v1beta1.LB)
+		want := env == v1alpha1.EnvironmentProd
+		for what, got := range map[string]struct {
+			protected bool
+			policy    string
+		}{
+			"EKS cluster":   {*c.Spec.ForProvider.DeletionProtection, string(c.Spec.DeletionPolicy)},
+			"load balancer": {*lb.Spec.ForProvider.EnableDeletionProtection, string(lb.Spec.DeletionPolicy)},
+		} {
+			if got.protected != want || (got.policy == "Orphan") != want {
+				t.Errorf("%s %s: deletion protection %v, deletion policy %q; want protection %v and orphaned exactly when protected", env, what, got.protected, got.policy, want)
+			}
+		}
+	}
+	// A protection AWS still reports keeps the resource orphaned, whatever
+	// the render says, until AWS has turned it off.
+	stillProtected := platformtest.Merge(keyObserved,
+		platformtest.Observed(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{"deletionProtection": true}),
+		platformtest.Observed(KeyLoadBalancer, "elbv2.aws.upbound.io/v1beta1", "LB", map[string]any{"enableDeletionProtection": true}))
+	rs := render(t, config(v1alpha1.EnvironmentDev), stillProtected)
+	if p := rs[KeyCluster].(*eksv1beta1.Cluster).Spec.DeletionPolicy; p != "Orphan" {
+		t.Errorf("EKS cluster AWS reports protected: deletion policy %q, want Orphan", p)
+	}
+	if p := rs[KeyLoadBalancer].(*elbv2v1beta1.LB).Spec.DeletionPolicy; p != "Orphan" {
+		t.Errorf("load balancer AWS reports protected: deletion policy %q, want Orphan", p)
+	}
+}

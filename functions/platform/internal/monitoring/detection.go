@@ -71,7 +71,8 @@ func detection(cfg *platform.Config) []platform.Resource {
 }
 
 // findingRoutes send GuardDuty and Security Hub findings of high severity to
-// the security topic, whoever runs those services in the account.
+// the security topic, and AWS Config's noncompliance to the compliance topic,
+// whoever runs those services in the account.
 func findingRoutes(cfg *platform.Config) []platform.Resource {
 	var rs []platform.Resource
 	for _, r := range findingRules() {
@@ -92,7 +93,7 @@ func findingRoutes(cfg *platform.Config) []platform.Resource {
 				ObjectMeta: cfg.Meta(platform.TierMonitoring, key+"-target"),
 				Spec: cwev1beta1.TargetSpec{ForProvider: cwev1beta1.TargetParameters{
 					Region: ptr.To(cfg.Region), RuleSelector: platform.Select(key),
-					TargetID: ptr.To("security-topic"), Arn: ptr.To(TopicARN(cfg, TopicSecurity)),
+					TargetID: ptr.To(r.topic + "-topic"), Arn: ptr.To(TopicARN(cfg, r.topic)),
 				}},
 			}},
 		)
@@ -145,11 +146,23 @@ type (
 		Workflow    struct{ Status []string } `json:"Workflow"`
 		RecordState []string                  `json:"RecordState"`
 	}
+	configPattern struct {
+		Source     []string     `json:"source"`
+		DetailType []string     `json:"detail-type"`
+		Detail     configDetail `json:"detail"`
+	}
+	configDetail struct {
+		MessageType         []string `json:"messageType"`
+		NewEvaluationResult struct {
+			ComplianceType []string `json:"complianceType"`
+		} `json:"newEvaluationResult"`
+	}
 )
 
+// findingRule is an EventBridge rule and the topic it notifies.
 type findingRule struct {
-	name, description string
-	pattern           any
+	name, description, topic string
+	pattern                  any
 }
 
 func findingRules() []findingRule {
@@ -157,18 +170,38 @@ func findingRules() []findingRule {
 	sh.Detail.Findings.Severity.Label = []string{"HIGH", "CRITICAL"}
 	sh.Detail.Findings.Workflow.Status = []string{"NEW"}
 	sh.Detail.Findings.RecordState = []string{"ACTIVE"}
+	// AWS Config does not support encrypted SNS topics, so its delivery
+	// channel names none; AWS Config sends its events to EventBridge
+	// directly, and EventBridge publishes to the encrypted compliance topic
+	// (the messaging key admits events.amazonaws.com for this account).
+	// https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html ("Encrypted Amazon SNS not supported")
+	// https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-config.html (Config Rules Compliance Change)
+	// https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html (newEvaluationResult.complianceType)
+	cfgNoncompliant := configPattern{Source: []string{"aws.config"}, DetailType: []string{"Config Rules Compliance Change"}}
+	cfgNoncompliant.Detail.MessageType = []string{"ComplianceChangeNotification"}
+	cfgNoncompliant.Detail.NewEvaluationResult.ComplianceType = []string{"NON_COMPLIANT"}
 	return []findingRule{
-		{"guardduty-high-severity", "GuardDuty findings of high severity (7 and above) to the security topic", guardDutyPattern{
+		{"guardduty-high-severity", "GuardDuty findings of high severity (7 and above) to the security topic", TopicSecurity, guardDutyPattern{
 			Source: []string{"aws.guardduty"}, DetailType: []string{"GuardDuty Finding"},
 			Detail: guardDutyDetail{Severity: []numericMatch{{Numeric: []any{">=", 7}}}},
 		}},
-		{"securityhub-high-severity", "New Security Hub findings of HIGH and CRITICAL severity to the security topic", sh},
+		{"securityhub-high-severity", "New Security Hub findings of HIGH and CRITICAL severity to the security topic", TopicSecurity, sh},
+		{"config-noncompliant", "AWS Config rule evaluations turning NON_COMPLIANT to the compliance topic", TopicCompliance, cfgNoncompliant},
 	}
 }
 
 // configRecording records every supported resource type, global ones
-// included, delivers to the audit bucket, and evaluates the managed rules of
-// the standards the platform is held to.
+// included, delivers to AWS Config's bucket, and evaluates the managed rules
+// of the standards the platform is held to. The bucket is not the audit
+// bucket: AWS Config does not support delivery to a bucket with S3 Object
+// Lock, which prod's audit bucket has; S3 replicates AWS Config's bucket into
+// the audit bucket instead (storage.destinations).
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html
+// The delivery channel names no SNS
+// topic: AWS Config does not support encrypted topics, and every topic of
+// the platform is encrypted; its noncompliance reaches the compliance topic
+// through EventBridge instead (findingRules).
+// https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html
 func configRecording(cfg *platform.Config) []platform.Resource {
 	recorder := cfg.Prefix()
 	rs := []platform.Resource{
@@ -184,8 +217,7 @@ func configRecording(cfg *platform.Config) []platform.Resource {
 			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, keyConfigChannel, recorder),
 			Spec: configv1beta1.DeliveryChannelSpec{ForProvider: configv1beta1.DeliveryChannelParameters{
 				Region:               ptr.To(cfg.Region),
-				S3BucketNameSelector: platform.Select(storage.KeyBucket(storage.Audit, false)),
-				SnsTopicArn:          ptr.To(TopicARN(cfg, TopicCompliance)),
+				S3BucketNameSelector: platform.Select(storage.KeyBucket(storage.AWSConfig, false)),
 			}},
 		}},
 		{Key: keyConfigRecording, Object: &configv1beta1.AWSConfigurationRecorderStatus{

@@ -107,9 +107,11 @@ func topics(cfg *platform.Config) []platform.Resource {
 // that publish alerts to it publish, for this account.
 func TopicPolicy(cfg *platform.Config, topic string) policy.Document {
 	arn := TopicARN(cfg, topic)
+	// AWS Config is not among them: it does not publish to encrypted topics,
+	// so its notifications come through EventBridge (findingRules).
 	publishers := map[string][]string{
 		TopicSecurity:   {"cloudwatch.amazonaws.com", "events.amazonaws.com"},
-		TopicCompliance: {"budgets.amazonaws.com", "config.amazonaws.com", "events.amazonaws.com"},
+		TopicCompliance: {"budgets.amazonaws.com", "events.amazonaws.com"},
 		TopicOperations: {"budgets.amazonaws.com", "cloudwatch.amazonaws.com"},
 	}[topic]
 	return policy.New(

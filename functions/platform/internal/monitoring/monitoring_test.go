@@ -10,7 +10,9 @@ import (
 	budgetsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/budgets/v1beta1"
 	cloudtrailv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudtrail/v1beta1"
 	cwv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatch/v1beta1"
+	cwev1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchevents/v1beta1"
 	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
+	configv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/configservice/v1beta1"
 	gdv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/guardduty/v1beta1"
 	shv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/securityhub/v1beta1"
 	snsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/sns/v1beta1"
@@ -183,5 +185,54 @@ func TestAccountServicesCanBeLeftToTheAccount(t *testing.T) {
 	}
 	if _, ok := rs["eventbridge-rule-guardduty-high-severity"]; !ok {
 		t.Error("findings must still reach the security topic")
+	}
+}
+
+// TestConfigNotifiesThroughEventBridge: AWS Config does not support
+// encrypted SNS topics (sns-topic-policy.html), and every platform topic is
+// encrypted, so the delivery channel names no topic and AWS Config does not
+// publish to one; an EventBridge rule sends AWS Config's NON_COMPLIANT
+// evaluations to the compliance topic, even when the account's Config is
+// someone else's.
+func TestConfigNotifiesThroughEventBridge(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "pci-dss")
+	rs := render(t, cfg, nil)
+	dc := rs[keyConfigChannel].(*configv1beta1.DeliveryChannel).Spec.ForProvider
+	if dc.SnsTopicArn != nil {
+		t.Errorf("the delivery channel names the topic %s, which AWS Config cannot publish to while it is encrypted", *dc.SnsTopicArn)
+	}
+	doc, _ := policy.Parse(*rs[KeyTopic(TopicCompliance)+"-policy"].(*snsv1beta1.TopicPolicy).Spec.ForProvider.Policy)
+	for _, st := range doc.Statement {
+		if st.Principal != nil && slices.Contains(st.Principal.Service, "config.amazonaws.com") {
+			t.Errorf("the compliance topic still admits AWS Config as a publisher (%s)", st.Sid)
+		}
+	}
+	external := config(v1alpha1.EnvironmentProd, "pci-dss")
+	external.ManageAccountServices = false
+	for name, rs := range map[string]map[string]runtime.Object{"Managed": rs, "External": render(t, external, nil)} {
+		rule, ok := rs["eventbridge-rule-config-noncompliant"].(*cwev1beta1.Rule)
+		if !ok {
+			t.Fatalf("%s: no EventBridge rule for AWS Config's noncompliance", name)
+		}
+		var pattern struct {
+			Source     []string `json:"source"`
+			DetailType []string `json:"detail-type"`
+			Detail     struct {
+				NewEvaluationResult struct {
+					ComplianceType []string `json:"complianceType"`
+				} `json:"newEvaluationResult"`
+			} `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(*rule.Spec.ForProvider.EventPattern), &pattern); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(pattern.Source, []string{"aws.config"}) || !slices.Equal(pattern.DetailType, []string{"Config Rules Compliance Change"}) ||
+			!slices.Equal(pattern.Detail.NewEvaluationResult.ComplianceType, []string{"NON_COMPLIANT"}) {
+			t.Errorf("%s: want AWS Config's compliance changes to NON_COMPLIANT, got %s", name, *rule.Spec.ForProvider.EventPattern)
+		}
+		target := rs["eventbridge-rule-config-noncompliant-target"].(*cwev1beta1.Target).Spec.ForProvider
+		if *target.Arn != TopicARN(cfg, TopicCompliance) {
+			t.Errorf("%s: want the compliance topic as target, got %s", name, *target.Arn)
+		}
 	}
 }

@@ -127,3 +127,23 @@ func (c *Config) Orphan() xpv1.DeletionPolicy {
 	}
 	return ""
 }
+
+// KeepWhileProtected returns the deletion policy of a resource that has AWS
+// deletion protection: Orphan while the protection is on, as rendered or as
+// AWS still reports it, else what Orphan returns. AWS refuses to delete a
+// protected resource, and Crossplane's managed reconciler only retries the
+// delete of a resource being deleted (it applies no update first), so a
+// protected resource under deletionPolicy Delete would hold the claim's
+// delete forever. Orphaned, the claim's delete finishes and the resource
+// stays in AWS, still protected. Turning protection off (staging's
+// dataProtection.allowDeletion) makes it Delete once AWS reports the
+// protection off, not before.
+// https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+func (c *Config) KeepWhileProtected(protected, observedProtected bool) xpv1.DeletionPolicy {
+	if protected || observedProtected {
+		return xpv1.DeletionOrphan
+	}
+	return c.Orphan()
+}

@@ -30,6 +30,10 @@ const (
 const (
 	BucketData  = "data"
 	BucketAudit = "audit"
+	// BucketConfig receives AWS Config's deliveries: AWS Config does not
+	// deliver to a bucket with S3 Object Lock, which the prod audit bucket
+	// has, so it writes here and S3 replicates into the audit bucket.
+	BucketConfig = "config"
 )
 
 // AuditLogGroupName is the log group CloudTrail delivers to.
@@ -87,10 +91,10 @@ func roles(cfg *platform.Config, observed platform.Observed) []platform.Resource
 			managed: []string{"service-role/AWSBackupServiceRolePolicyForBackup", "service-role/AWSBackupServiceRolePolicyForRestores"},
 		},
 		{
-			purpose: RoleConfig, description: "AWS Config records configuration and delivers it to the audit bucket",
+			purpose: RoleConfig, description: "AWS Config records configuration and delivers it to its bucket",
 			trust:   serviceTrust(cfg, "config.amazonaws.com"),
 			managed: []string{"service-role/AWS_ConfigRole"},
-			inline:  map[string]policy.Document{"deliver-to-audit-bucket": configDelivery(cfg)},
+			inline:  map[string]policy.Document{"deliver-to-config-bucket": configDelivery(cfg)},
 		},
 		{
 			purpose: RoleCloudTrail, description: "CloudTrail delivers the trail to the audit log group",
@@ -103,7 +107,7 @@ func roles(cfg *platform.Config, observed platform.Observed) []platform.Resource
 			inline: map[string]policy.Document{"write-audit-log-group": writeLogGroup(cfg, AuditLogGroupName(cfg))},
 		},
 		{
-			purpose: RoleReplication, description: "S3 replicates the data and audit buckets to the disaster-recovery region",
+			purpose: RoleReplication, description: "S3 replicates the data and audit buckets to the disaster-recovery region, and AWS Config's bucket into the audit bucket",
 			trust:  serviceTrust(cfg, "s3.amazonaws.com"),
 			inline: map[string]policy.Document{"replicate-to-dr": replication(cfg)},
 		},
@@ -235,27 +239,37 @@ func bucketARN(cfg *platform.Config, bucket string) string {
 	return "arn:" + cfg.Partition() + ":s3:::" + bucket
 }
 
-// configDelivery lets AWS Config write its snapshots and history to the audit
-// bucket (encrypted with the storage key) and nowhere else.
+// configDelivery lets AWS Config write its snapshots and history to its
+// bucket (encrypted with the storage key) and nowhere else. The bucket is
+// not the audit bucket: AWS Config does not support delivery to an S3
+// bucket with Object Lock.
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html
 func configDelivery(cfg *platform.Config) policy.Document {
-	bucket := bucketARN(cfg, cfg.BucketName(BucketAudit))
+	bucket := bucketARN(cfg, cfg.BucketName(BucketConfig))
 	return policy.New(
-		policy.Statement{Sid: "CheckAuditBucket", Effect: policy.Allow, Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucket}},
-		policy.Statement{Sid: "DeliverToAuditBucket", Effect: policy.Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/AWSLogs/" + cfg.AccountID + "/Config/*"}},
+		policy.Statement{Sid: "CheckConfigBucket", Effect: policy.Allow, Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucket}},
+		policy.Statement{Sid: "DeliverToConfigBucket", Effect: policy.Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/AWSLogs/" + cfg.AccountID + "/Config/*"}},
 		keyUse(cfg, PurposeStorage, "kms:GenerateDataKey", "kms:Decrypt").Statement[0],
 	)
 }
 
 // replication lets S3 copy new versions of the data and audit buckets to
 // their replicas, decrypting with the storage key and encrypting with the
-// DR-region storage key.
+// DR-region storage key; and new versions of AWS Config's bucket into the
+// audit bucket (where prod's Object Lock keeps them: a replica takes the
+// destination's default retention) and its replica.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
 func replication(cfg *platform.Config) policy.Document {
 	var sources, sourceObjects, replicaObjects []string
-	for _, b := range []string{BucketData, BucketAudit} {
+	for _, b := range []string{BucketData, BucketAudit, BucketConfig} {
 		sources = append(sources, bucketARN(cfg, cfg.BucketName(b)))
 		sourceObjects = append(sourceObjects, bucketARN(cfg, cfg.BucketName(b))+"/*")
+	}
+	for _, b := range []string{BucketData, BucketAudit} {
 		replicaObjects = append(replicaObjects, bucketARN(cfg, cfg.ReplicaBucketName(b))+"/*")
 	}
+	// AWS Config's deliveries are copied into the audit bucket itself.
+	replicaObjects = append(replicaObjects, bucketARN(cfg, cfg.BucketName(BucketAudit))+"/*")
 	return policy.New(
 		policy.Statement{Sid: "ReadReplicationConfiguration", Effect: policy.Allow, Action: []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, Resource: sources},
 		policy.Statement{
@@ -276,6 +290,14 @@ func replication(cfg *platform.Config) policy.Document {
 			Resource: []string{"arn:" + cfg.Partition() + ":kms:" + cfg.DRRegion + ":" + cfg.AccountID + ":key/*"},
 			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
 				With("StringEquals", "kms:ViaService", "s3."+cfg.DRRegion+".amazonaws.com"),
+		},
+		// The audit bucket's copies of AWS Config's deliveries are encrypted
+		// with the storage key of the platform's region.
+		policy.Statement{
+			Sid: "EncryptAuditCopies", Effect: policy.Allow, Action: []string{"kms:Encrypt", "kms:GenerateDataKey"},
+			Resource: []string{cfg.ARN("kms", "key/*")},
+			Condition: policy.Conditions{}.With("ForAnyValue:StringEquals", "kms:ResourceAliases", AliasName(cfg, PurposeStorage)).
+				With("StringEquals", "kms:ViaService", "s3."+cfg.Region+".amazonaws.com"),
 		},
 	)
 }

@@ -23,8 +23,8 @@ type Lifecycle struct {
 }
 
 // LifecycleFor is the lifecycle of a bucket purpose in an environment. Logs
-// and audit evidence are kept for the environment's log retention (7 years in
-// prod); data lives until the application deletes it.
+// and audit evidence (AWS Config's too) are kept for the environment's log
+// retention (7 years in prod); data lives until the application deletes it.
 func LifecycleFor(cfg *platform.Config, purpose string) Lifecycle {
 	retention := int(cfg.LogRetentionDays)
 	dev := cfg.Environment == v1alpha1.EnvironmentDev
@@ -35,7 +35,7 @@ func LifecycleFor(cfg *platform.Config, purpose string) Lifecycle {
 			l.NoncurrentGlacierDays, l.NoncurrentExpireDays = 0, 30
 		}
 		return l
-	case Logs, Audit:
+	case Logs, Audit, AWSConfig:
 		l := Lifecycle{GlacierDays: 90, ExpireDays: retention, NoncurrentExpireDays: 30}
 		if dev {
 			l.GlacierDays = 0

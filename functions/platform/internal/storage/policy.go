@@ -6,8 +6,9 @@ import (
 )
 
 // BucketPolicy denies every request without TLS 1.2+, and writes that ask for
-// another encryption than the bucket's; the logs and audit buckets also let
-// the AWS services that deliver to them write, for this account only.
+// another encryption than the bucket's; the logs, audit and AWS Config
+// buckets also let the AWS services that deliver to them write, for this
+// account only.
 func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 	arn := "arn:" + cfg.Partition() + ":s3:::" + b.name(cfg)
 	everyone := &policy.Principal{AWS: []string{"*"}}
@@ -26,9 +27,20 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 	if b.purpose == Logs {
 		sse = "AES256"
 	}
+	// Deny an upload only when it asks for another encryption: the header is
+	// present (Null false) and differs (StringNotEquals). An upload without
+	// the header gets the bucket's default encryption, which is how S3
+	// server access logging, ELB access logs and AWS Config deliver; a
+	// negated operator, or …IfExists, holds when the key is missing and
+	// would deny them all.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html (default encryption applies to uploads that name none)
 	statements = append(statements, policy.Statement{
 		Sid: "DenyOtherEncryption", Effect: policy.Deny, Principal: everyone, Action: []string{"s3:PutObject"}, Resource: []string{arn + "/*"},
-		Condition: policy.Conditions{}.With("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", sse),
+		Condition: policy.Conditions{}.
+			With("StringNotEquals", "s3:x-amz-server-side-encryption", sse).
+			With("Null", "s3:x-amz-server-side-encryption", "false"),
 	})
 	if b.replica {
 		return policy.New(statements...)
@@ -61,13 +73,24 @@ func BucketPolicy(cfg *platform.Config, b bucket) policy.Document {
 		statements = append(statements,
 			policy.Statement{
 				Sid: "AuditDeliveryChecksTheBucket", Effect: policy.Allow,
-				Principal: &policy.Principal{Service: []string{"cloudtrail.amazonaws.com", "config.amazonaws.com"}},
+				Principal: &policy.Principal{Service: []string{"cloudtrail.amazonaws.com"}},
 				Action:    []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{arn}, Condition: ofThisAccount,
 			},
 			policy.Statement{
 				Sid: "CloudTrailDelivers", Effect: policy.Allow, Principal: policy.ServicePrincipal("cloudtrail.amazonaws.com"),
 				Action: []string{"s3:PutObject"}, Resource: []string{arn + "/AWSLogs/" + cfg.AccountID + "/*"},
 				Condition: policy.Conditions{}.With("StringEquals", "aws:SourceArn", trail),
+			},
+		)
+	case AWSConfig:
+		// AWS Config delivers with the recorder's role; these statements
+		// are what it needs when it delivers as the service (a service-
+		// linked recorder), for this account only.
+		// https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+		statements = append(statements,
+			policy.Statement{
+				Sid: "ConfigChecksTheBucket", Effect: policy.Allow, Principal: policy.ServicePrincipal("config.amazonaws.com"),
+				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{arn}, Condition: ofThisAccount,
 			},
 			policy.Statement{
 				Sid: "ConfigDelivers", Effect: policy.Allow, Principal: policy.ServicePrincipal("config.amazonaws.com"),

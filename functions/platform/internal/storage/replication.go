@@ -8,27 +8,88 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/security"
 )
 
+// ReplicationSources are the buckets that replicate in staging and prod.
+var ReplicationSources = []string{Data, Audit, AWSConfig}
+
+// destinations are where the bucket of purpose replicates to, in rule order.
+// The data and audit buckets go to their replicas in the DR region. AWS
+// Config's bucket goes into the audit bucket and the audit replica: AWS
+// Config cannot deliver to the object-locked prod audit bucket, and a
+// replica of an object without retention takes the destination bucket's
+// default retention (7 years, compliance mode, in prod), so its evidence is
+// kept as immutably as CloudTrail's, here and in the DR region. (A replica
+// is not replicated again, hence the second rule to the audit replica.)
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+func destinations(purpose string) []bucket {
+	if purpose == AWSConfig {
+		return []bucket{{purpose: Audit, replica: true}, {purpose: Audit}}
+	}
+	return []bucket{{purpose: purpose, replica: true}}
+}
+
+// ruleID names the rule that replicates to dst: by region for the DR
+// replicas (as it always has), by purpose within the region.
+func ruleID(cfg *platform.Config, dst bucket) string {
+	if dst.replica {
+		return "to-" + cfg.DRRegion
+	}
+	return "to-" + dst.purpose
+}
+
 // replication copies every new version of the bucket of purpose to its
-// replica in the DR region, re-encrypted with the DR storage key. Deletes are
-// not replicated: the replica is what survives a mistake.
-// rule is a list in s3 v1beta1, so the destination is named by literals (see
-// security.KeyARN): the replica's ARN, known from its name, and the DR
-// storage key's observed ARN. It waits for that key and for versioning on
-// both buckets, which S3 requires before it accepts the configuration
+// destinations, re-encrypted with the storage key of the destination's
+// region (the DR storage key for replicas). Deletes are not replicated: the
+// copies are what survive a mistake.
+// rule is a list in s3 v1beta1, so each destination is named by literals (see
+// security.KeyARN): the bucket's ARN, known from its name, and the storage
+// key's observed ARN. It waits for those keys and for versioning on the
+// source and every destination, which S3 requires before it accepts the
+// configuration
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html),
-// unless it already exists: then it keeps the key AWS reports, and never
+// unless it already exists: then it keeps the keys AWS reports, and never
 // drops out.
 func replication(cfg *platform.Config, observed platform.Observed, purpose string) (platform.Resource, bool) {
 	key := KeyBucket(purpose, false) + "-replication"
-	replicaKey := observedReplicaKey(observed, key)
-	if arn := security.KeyARN(observed, security.PurposeStorage, true); arn != "" {
-		if replicaKey == "" && !(observed.Ready(KeyBucket(purpose, false)+"-versioning") && observed.Ready(KeyBucket(purpose, true)+"-versioning")) {
+	dsts := destinations(purpose)
+	versioned := observed.Ready(KeyBucket(purpose, false) + "-versioning")
+	for _, d := range dsts {
+		versioned = versioned && observed.Ready(KeyBucket(d.purpose, d.replica)+"-versioning")
+	}
+	existing := observedReplicaKeys(observed, key)
+	var rules []s3v1beta1.BucketReplicationConfigurationRuleParameters
+	for i, d := range dsts {
+		id := ruleID(cfg, d)
+		replicaKey, ok := existing[id]
+		if !ok && len(dsts) == 1 && len(existing) == 1 {
+			// One rule each way: it is this one, whatever AWS reports as
+			// its ID.
+			for _, k := range existing {
+				replicaKey = k
+			}
+		}
+		if arn := security.KeyARN(observed, security.PurposeStorage, d.replica); arn != "" && (replicaKey != "" || versioned) {
+			replicaKey = arn
+		}
+		if replicaKey == "" {
 			return platform.Resource{}, false
 		}
-		replicaKey = arn
-	}
-	if replicaKey == "" {
-		return platform.Resource{}, false
+		rules = append(rules, s3v1beta1.BucketReplicationConfigurationRuleParameters{
+			ID:                      ptr.To(id),
+			Status:                  ptr.To("Enabled"),
+			Priority:                ptr.To(float64(i)),
+			Filter:                  []s3v1beta1.BucketReplicationConfigurationRuleFilterParameters{{}},
+			DeleteMarkerReplication: []s3v1beta1.DeleteMarkerReplicationParameters{{Status: ptr.To("Disabled")}},
+			SourceSelectionCriteria: []s3v1beta1.RuleSourceSelectionCriteriaParameters{{
+				SseKMSEncryptedObjects: []s3v1beta1.SourceSelectionCriteriaSseKMSEncryptedObjectsParameters{{Status: ptr.To("Enabled")}},
+			}},
+			Destination: []s3v1beta1.RuleDestinationParameters{{
+				Bucket:       ptr.To("arn:" + cfg.Partition() + ":s3:::" + d.name(cfg)),
+				StorageClass: ptr.To(storageClass(d)),
+				EncryptionConfiguration: []s3v1beta1.EncryptionConfigurationParameters{{
+					ReplicaKMSKeyID: ptr.To(replicaKey),
+				}},
+			}},
+		})
 	}
 	return platform.Resource{Key: key, Object: &s3v1beta1.BucketReplicationConfiguration{
 		ObjectMeta: cfg.Meta(platform.TierStorage, key),
@@ -36,42 +97,37 @@ func replication(cfg *platform.Config, observed platform.Observed, purpose strin
 			Region:         ptr.To(cfg.Region),
 			BucketSelector: platform.Select(KeyBucket(purpose, false)),
 			RoleSelector:   platform.Select(security.KeyRole(security.RoleReplication)),
-			Rule: []s3v1beta1.BucketReplicationConfigurationRuleParameters{{
-				ID:                      ptr.To("to-" + cfg.DRRegion),
-				Status:                  ptr.To("Enabled"),
-				Priority:                ptr.To(0.0),
-				Filter:                  []s3v1beta1.BucketReplicationConfigurationRuleFilterParameters{{}},
-				DeleteMarkerReplication: []s3v1beta1.DeleteMarkerReplicationParameters{{Status: ptr.To("Disabled")}},
-				SourceSelectionCriteria: []s3v1beta1.RuleSourceSelectionCriteriaParameters{{
-					SseKMSEncryptedObjects: []s3v1beta1.SourceSelectionCriteriaSseKMSEncryptedObjectsParameters{{Status: ptr.To("Enabled")}},
-				}},
-				Destination: []s3v1beta1.RuleDestinationParameters{{
-					Bucket:       ptr.To("arn:" + cfg.Partition() + ":s3:::" + cfg.ReplicaBucketName(purpose)),
-					StorageClass: ptr.To("STANDARD_IA"),
-					EncryptionConfiguration: []s3v1beta1.EncryptionConfigurationParameters{{
-						ReplicaKMSKeyID: ptr.To(replicaKey),
-					}},
-				}},
-			}},
+			Rule:           rules,
 		}},
 	}}, true
 }
 
-// observedReplicaKey is the key the observed replication configuration key
-// re-encrypts replicas with, "" when it is not observed.
-func observedReplicaKey(observed platform.Observed, key string) string {
+// storageClass of the copies: the DR replicas are rarely read; the audit
+// bucket's copies of AWS Config's deliveries live under the audit bucket's
+// own lifecycle, like CloudTrail's.
+func storageClass(dst bucket) string {
+	if dst.replica {
+		return "STANDARD_IA"
+	}
+	return "STANDARD"
+}
+
+// observedReplicaKeys are the keys the observed replication configuration
+// key re-encrypts copies with, by rule ID; empty when it is not observed.
+func observedReplicaKeys(observed platform.Observed, key string) map[string]string {
+	out := map[string]string{}
 	var c s3v1beta1.BucketReplicationConfiguration
 	if !observed.Get(key, &c) {
-		return ""
+		return out
 	}
 	for _, r := range c.Status.AtProvider.Rule {
 		for _, d := range r.Destination {
 			for _, e := range d.EncryptionConfiguration {
-				if ptr.Deref(e.ReplicaKMSKeyID, "") != "" {
-					return *e.ReplicaKMSKeyID
+				if k := ptr.Deref(e.ReplicaKMSKeyID, ""); k != "" && out[ptr.Deref(r.ID, "")] == "" {
+					out[ptr.Deref(r.ID, "")] = k
 				}
 			}
 		}
 	}
-	return ""
+	return out
 }

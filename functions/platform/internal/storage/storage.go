@@ -20,6 +20,10 @@ const (
 	Logs    = "logs"
 	Audit   = security.BucketAudit
 	Backups = "backups"
+	// AWSConfig is where AWS Config delivers: it does not support delivery
+	// to a bucket with S3 Object Lock, which the prod audit bucket has
+	// (replication.go copies its deliveries into the audit bucket).
+	AWSConfig = security.BucketConfig
 )
 
 // bucket is one bucket of the platform.
@@ -30,9 +34,9 @@ type bucket struct {
 }
 
 // Buckets in rendering order.
-var Buckets = []string{Data, Logs, Audit, Backups}
+var Buckets = []string{Data, Logs, Audit, Backups, AWSConfig}
 
-// Replicated buckets are copied to the DR region in staging and prod.
+// Replicated buckets have a replica in the DR region in staging and prod.
 var Replicated = []string{Data, Audit}
 
 // KeyBucket is the composed resource key of the bucket of purpose.
@@ -62,6 +66,8 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	if replicates(cfg) {
 		for _, p := range Replicated {
 			rs = append(rs, bucketResources(cfg, observed, bucket{purpose: p, replica: true})...)
+		}
+		for _, p := range ReplicationSources {
 			if r, ok := replication(cfg, observed, p); ok {
 				rs = append(rs, r)
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform/platformtest"
 	"github.com/paynext/platform/functions/platform/internal/policy"
 	"github.com/paynext/platform/functions/platform/internal/security"
+	"github.com/paynext/platform/internal/iampolicy"
 )
 
 func config(env v1alpha1.Environment, region, dr string) *platform.Config {
@@ -110,16 +111,16 @@ func TestEveryBucketIsLockedDown(t *testing.T) {
 					t.Errorf("%s: want a statement denying requests without TLS", key)
 				}
 				_, logged := rs[key+"-logging"]
-				if wantLogged := key == KeyBucket(Data, false) || key == KeyBucket(Audit, false) || key == KeyBucket(Backups, false); logged != wantLogged {
+				if wantLogged := key != KeyBucket(Logs, false) && !strings.HasSuffix(key, "-replica"); logged != wantLogged {
 					t.Errorf("%s: access logging %v, want %v", key, logged, wantLogged)
 				}
 			}
-			want := 4
+			want := 5
 			if env != v1alpha1.EnvironmentDev {
-				want = 6
+				want = 7
 			}
 			if buckets != want {
-				t.Errorf("want %d buckets (the four, plus data and audit replicas outside dev), got %d", want, buckets)
+				t.Errorf("want %d buckets (data, logs, audit, backups and AWS Config's, plus data and audit replicas outside dev), got %d", want, buckets)
 			}
 		})
 	}
@@ -142,6 +143,82 @@ func TestProdAuditBucketIsLockedForSevenYears(t *testing.T) {
 	}
 	if _, ok := render(t, config(v1alpha1.EnvironmentStaging, "us-west-2", "us-east-1"))[KeyBucket(Audit, false)+"-object-lock"]; ok {
 		t.Error("object lock is prod's: staging evidence may be deleted")
+	}
+}
+
+// TestAWSConfigEvidenceReachesTheLockedAuditBucket: AWS Config does not
+// support delivery to a bucket with Object Lock (AWS::Config::DeliveryChannel),
+// so it has its own bucket, locked down like the others and admitting only
+// AWS Config of this account; outside dev S3 replicates every new version of
+// it into the audit bucket, where prod's default retention locks the copy
+// for 7 years, and into the audit replica in the DR region.
+func TestAWSConfigEvidenceReachesTheLockedAuditBucket(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "us-west-2", "us-east-1")
+	rs := render(t, cfg)
+	key := KeyBucket(AWSConfig, false)
+	b := rs[key].(*s3v1beta1.Bucket)
+	if ptr.Deref(b.Spec.ForProvider.ObjectLockEnabled, false) {
+		t.Errorf("%s: AWS Config cannot deliver to a bucket with Object Lock", key)
+	}
+	if _, ok := rs[key+"-object-lock"]; ok {
+		t.Errorf("%s: AWS Config cannot deliver to a bucket with Object Lock", key)
+	}
+	doc, _ := iampolicy.Parse(*rs[key+"-policy"].(*s3v1beta1.BucketPolicy).Spec.ForProvider.Policy)
+	bucketARN := "arn:aws:s3:::" + cfg.BucketName(AWSConfig)
+	for _, tc := range []struct {
+		account, action, object string
+		want                    bool
+	}{
+		{"111122223333", "s3:GetBucketAcl", "", true},
+		{"111122223333", "s3:PutObject", "/AWSLogs/111122223333/Config/us-west-2/x.json.gz", true},
+		{"111122223333", "s3:PutObject", "/elsewhere/x", false},
+		{"444455556666", "s3:PutObject", "/AWSLogs/444455556666/Config/us-west-2/x.json.gz", false},
+	} {
+		res := iampolicy.Evaluate(iampolicy.Request{
+			Principal: iampolicy.Principal{Service: "config.amazonaws.com"}, Action: tc.action, Resource: bucketARN + tc.object,
+			Context: iampolicy.Context{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.2"}, "aws:SourceAccount": {tc.account}},
+		}, iampolicy.SameAccount, iampolicy.Source{Name: key, Kind: iampolicy.Resource, Policy: doc})
+		if res.Allowed() != tc.want {
+			t.Errorf("AWS Config for %s %s on %s%s: want allowed %v, got %s: %s", tc.account, tc.action, key, tc.object, tc.want, res.Decision, res.Reason)
+		}
+	}
+	audit, _ := iampolicy.Parse(*rs[KeyBucket(Audit, false)+"-policy"].(*s3v1beta1.BucketPolicy).Spec.ForProvider.Policy)
+	for _, st := range audit.Statements {
+		if st.Principal != nil && slices.Contains(st.Principal.Service, "config.amazonaws.com") {
+			t.Errorf("the audit bucket still admits AWS Config (%s), which cannot deliver to it in prod", st.Sid)
+		}
+	}
+
+	rc := rs[key+"-replication"].(*s3v1beta1.BucketReplicationConfiguration).Spec.ForProvider
+	type copyTo struct{ bucket, key string }
+	var got []copyTo
+	priorities := map[float64]bool{}
+	for _, r := range rc.Rule {
+		if *r.DeleteMarkerReplication[0].Status != "Disabled" {
+			t.Errorf("rule %s: deletes must not reach the evidence", *r.ID)
+		}
+		priorities[*r.Priority] = true
+		d := r.Destination[0]
+		got = append(got, copyTo{*d.Bucket, *d.EncryptionConfiguration[0].ReplicaKMSKeyID})
+	}
+	want := []copyTo{
+		{"arn:aws:s3:::" + cfg.ReplicaBucketName(Audit), storageKeyARN(cfg, true)},
+		{"arn:aws:s3:::" + cfg.BucketName(Audit), storageKeyARN(cfg, false)},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("want AWS Config's bucket copied into the audit replica and the audit bucket, each with its region's storage key:\n want %v\n got  %v", want, got)
+	}
+	if len(priorities) != len(rc.Rule) {
+		t.Errorf("S3 needs a distinct priority per rule, got %v", priorities)
+	}
+	if lock := rs[KeyBucket(Audit, false)+"-object-lock"].(*s3v1beta1.BucketObjectLockConfiguration); *lock.Spec.ForProvider.Rule[0].DefaultRetention[0].Mode != "COMPLIANCE" {
+		t.Error("the copies take the audit bucket's default retention: it must be compliance mode")
+	}
+	if _, ok := render(t, config(v1alpha1.EnvironmentDev, "us-west-2", "us-east-1"))[key+"-replication"]; ok {
+		t.Error("dev replicates nothing")
+	}
+	if _, ok := rs[key+"-logging"]; !ok {
+		t.Errorf("%s: want access logging", key)
 	}
 }
 
@@ -220,5 +297,51 @@ func TestKeyedConfigurationsWaitAndNeverDropOut(t *testing.T) {
 	}
 	if got := ptr.Deref(rep.Spec.ForProvider.Rule[0].Destination[0].EncryptionConfiguration[0].ReplicaKMSKeyID, ""); got != "arn:aws:kms:us-east-1:111122223333:key/existing" {
 		t.Errorf("%s: want the key AWS reports, got %q", replication, got)
+	}
+}
+
+// TestBucketsRefuseOnlyAnotherEncryption: every bucket's policy denies an
+// upload that asks for another encryption than the bucket's, and admits one
+// that names none (the bucket's default encryption applies), which is how
+// S3 server access logging, ELB access logs and AWS Config deliver. The
+// uploader is an identity policy allowing s3:PutObject, so the bucket policy
+// alone decides.
+func TestBucketsRefuseOnlyAnotherEncryption(t *testing.T) {
+	allowPut, err := iampolicy.Parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentProd} {
+		cfg := config(env, "us-west-2", "us-east-1")
+		rs := render(t, cfg)
+		for key, obj := range rs {
+			bp, ok := obj.(*s3v1beta1.BucketPolicy)
+			if !ok {
+				continue
+			}
+			doc, err := iampolicy.Parse(*bp.Spec.ForProvider.Policy)
+			if err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			own, other := "aws:kms", "AES256"
+			if key == KeyBucket(Logs, false)+"-policy" {
+				own, other = "AES256", "aws:kms"
+			}
+			for header, want := range map[string]bool{"": true, own: true, other: false} {
+				ctx := iampolicy.Context{"aws:SecureTransport": {"true"}, "s3:TlsVersion": {"1.3"}}
+				if header != "" {
+					ctx["s3:x-amz-server-side-encryption"] = []string{header}
+				}
+				res := iampolicy.Evaluate(iampolicy.Request{
+					Principal: iampolicy.Principal{ARN: "arn:aws:iam::111122223333:role/uploader", Account: "111122223333"},
+					Action:    "s3:PutObject", Resource: "arn:aws:s3:::" + rs[strings.TrimSuffix(key, "-policy")].(*s3v1beta1.Bucket).GetAnnotations()[platform.AnnotationExternalName] + "/k", Context: ctx,
+				}, iampolicy.SameAccount,
+					iampolicy.Source{Name: key, Kind: iampolicy.Resource, Policy: doc},
+					iampolicy.Source{Name: "uploader", Kind: iampolicy.Identity, Policy: allowPut})
+				if res.Allowed() != want {
+					t.Errorf("%s %s: upload with x-amz-server-side-encryption %q: want allowed %v, got %s: %s", env, key, header, want, res.Decision, res.Reason)
+				}
+			}
+		}
 	}
 }
