@@ -32,6 +32,13 @@ var AddonVersions = map[string]map[string]string{
 	"1.34": {AddonVPCCNI: "v1.20.4-eksbuild.1", AddonCoreDNS: "v1.12.3-eksbuild.1", AddonKubeProxy: "v1.34.0-eksbuild.5", AddonEBSCSIDriver: "v1.50.1-eksbuild.1", AddonPodIdentityAgent: "v1.3.8-eksbuild.2"},
 }
 
+// VPCCNIConfiguration turns on the VPC CNI's network policy agent: without
+// it Kubernetes NetworkPolicies are accepted by the API server and silently
+// not enforced, and PCI DSS 1.3/1.4 segmentation inside the cluster rests on
+// them. vpc-cni v1.14 and later, every version pinned here.
+// https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+const VPCCNIConfiguration = `{"enableNetworkPolicy":"true"}`
+
 // KeyAddon is the key of an add-on.
 func KeyAddon(name string) string { return "eks-addon-" + name }
 
@@ -50,6 +57,9 @@ func addons(cfg *platform.Config, observed platform.Observed) []platform.Resourc
 			ResolveConflictsOnCreate: ptr.To(conflictResolutionPolicy),
 			ResolveConflictsOnUpdate: ptr.To(conflictResolutionPolicy),
 			Tags:                     cfg.Tags(platform.TierKubernetes, cfg.EKSClusterName()+"-"+name),
+		}
+		if name == AddonVPCCNI {
+			p.ConfigurationValues = ptr.To(VPCCNIConfiguration)
 		}
 		if name == AddonEBSCSIDriver {
 			if OIDCIssuer(observed) == "" {

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -293,5 +294,24 @@ func TestProtectedClusterAndLoadBalancerAreKept(t *testing.T) {
 	}
 	if p := rs[KeyLoadBalancer].(*elbv2v1beta1.LB).Spec.DeletionPolicy; p != "Orphan" {
 		t.Errorf("load balancer AWS reports protected: deletion policy %q, want Orphan", p)
+	}
+}
+
+// TestNetworkPoliciesAreEnforced: the VPC CNI add-on runs its network policy
+// agent, so the NetworkPolicies workloads rely on for segmentation are
+// enforced rather than silently ignored.
+func TestNetworkPoliciesAreEnforced(t *testing.T) {
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentProd} {
+		cni, ok := render(t, config(env), everyPrecursor)[KeyAddon(AddonVPCCNI)].(*eksv1beta1.Addon)
+		if !ok {
+			t.Fatalf("%s: no vpc-cni add-on", env)
+		}
+		var values map[string]string
+		if err := json.Unmarshal([]byte(ptr.Deref(cni.Spec.ForProvider.ConfigurationValues, "{}")), &values); err != nil {
+			t.Fatalf("%s: vpc-cni configurationValues is not JSON: %v", env, err)
+		}
+		if values["enableNetworkPolicy"] != "true" {
+			t.Errorf("%s: want vpc-cni enableNetworkPolicy \"true\", got %v", env, values)
+		}
 	}
 }

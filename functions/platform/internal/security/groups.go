@@ -61,10 +61,16 @@ func rules(cfg *platform.Config) []rule {
 		rule{group: KeyClusterSecurityGroup, name: "ingress-https-from-nodes", description: "Kubernetes API from the worker nodes", protocol: "tcp", from: 443, to: 443, peer: KeyNodeSecurityGroup},
 		rule{group: KeyClusterSecurityGroup, name: "egress-kubelet-to-nodes", description: "Kubelet API on the worker nodes", egress: true, protocol: "tcp", from: 10250, to: 10250, peer: KeyNodeSecurityGroup},
 		rule{group: KeyClusterSecurityGroup, name: "egress-webhooks-to-nodes", description: "Admission webhooks and extension API servers on the nodes", egress: true, protocol: "tcp", from: 443, to: 443, peer: KeyNodeSecurityGroup},
+		// Webhooks and extension API servers listen on ports of their own
+		// (the AWS Load Balancer Controller's on 9443, failing closed), so
+		// the control plane reaches 1025-65535 on the nodes, as EKS
+		// recommends: https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+		rule{group: KeyClusterSecurityGroup, name: "egress-extensions-to-nodes", description: "Webhooks and extension API servers on their own ports on the nodes", egress: true, protocol: "tcp", from: 1025, to: 65535, peer: KeyNodeSecurityGroup},
 
 		rule{group: KeyNodeSecurityGroup, name: "ingress-from-nodes", description: "Node to node and pod to pod traffic", protocol: "-1", peer: KeyNodeSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "ingress-kubelet-from-cluster", description: "Kubelet API from the EKS control plane", protocol: "tcp", from: 10250, to: 10250, peer: KeyClusterSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "ingress-webhooks-from-cluster", description: "Admission webhooks from the EKS control plane", protocol: "tcp", from: 443, to: 443, peer: KeyClusterSecurityGroup},
+		rule{group: KeyNodeSecurityGroup, name: "ingress-extensions-from-cluster", description: "Webhooks and extension API servers from the EKS control plane", protocol: "tcp", from: 1025, to: 65535, peer: KeyClusterSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "ingress-from-alb", description: "Load balancer traffic to the pods it targets", protocol: "tcp", from: 1024, to: 65535, peer: KeyALBSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "egress-all", description: "Nodes reach AWS APIs, images and peers (through the NAT gateways and VPC endpoints)", egress: true, protocol: "-1", cidr: "0.0.0.0/0"},
 
