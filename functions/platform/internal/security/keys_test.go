@@ -114,15 +114,7 @@ func allows(st policy.Statement, action string) bool {
 // allows none.
 func TestOnlyServicesCreateGrants(t *testing.T) {
 	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
-		for key, obj := range byKey(t, config(env, "111122223333")) {
-			k, ok := obj.(*kmsv1beta1.Key)
-			if !ok {
-				continue
-			}
-			doc, err := policy.Parse(*k.Spec.ForProvider.Policy)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for key, doc := range keyPolicies(t, config(env, "111122223333")) {
 			for _, st := range doc.Statement {
 				if !allows(st, "kms:CreateGrant") {
 					continue
@@ -204,15 +196,7 @@ func TestAutoScalingUsesTheStorageKey(t *testing.T) {
 // role that does not exist, and the roles the keys are for are created in
 // the same render (or, for service-linked roles, by AWS on first use).
 func TestKeyPoliciesNameNoRole(t *testing.T) {
-	for key, obj := range byKey(t, config(v1alpha1.EnvironmentProd, "111122223333")) {
-		k, ok := obj.(*kmsv1beta1.Key)
-		if !ok {
-			continue
-		}
-		doc, err := policy.Parse(*k.Spec.ForProvider.Policy)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for key, doc := range keyPolicies(t, config(v1alpha1.EnvironmentProd, "111122223333")) {
 		for _, st := range doc.Statement {
 			for _, p := range st.Principal.AWS {
 				if p != "arn:aws:iam::111122223333:root" && (p != "*" || len(st.Condition) == 0) {
@@ -269,4 +253,22 @@ func TestOnlyKeysTheProviderMayDeleteGoWithTheClaim(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keyPolicies are the parsed policies of the keys cfg renders, by key.
+func keyPolicies(t *testing.T, cfg *platform.Config) map[string]policy.Document {
+	t.Helper()
+	out := map[string]policy.Document{}
+	for key, obj := range byKey(t, cfg) {
+		k, ok := obj.(*kmsv1beta1.Key)
+		if !ok {
+			continue
+		}
+		doc, err := policy.Parse(*k.Spec.ForProvider.Policy)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		out[key] = doc
+	}
+	return out
 }
