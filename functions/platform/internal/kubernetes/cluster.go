@@ -86,6 +86,15 @@ func clusterKeyARN(observed platform.Observed) string {
 	}
 	var c eksv1beta1.Cluster
 	if observed.Get(KeyCluster, &c) {
+		// What the cluster was last rendered with, then what AWS reports
+		// (atProvider is empty until the provider's first observation).
+		for _, e := range c.Spec.ForProvider.EncryptionConfig {
+			for _, p := range e.Provider {
+				if p.KeyArn != nil {
+					return *p.KeyArn
+				}
+			}
+		}
 		for _, e := range c.Status.AtProvider.EncryptionConfig {
 			for _, p := range e.Provider {
 				if p.KeyArn != nil {
@@ -111,6 +120,15 @@ func clusterNetwork(cfg *platform.Config, observed platform.Observed) (subnets, 
 	}
 	var c eksv1beta1.Cluster
 	if (subnets == nil || groups == nil) && observed.Get(KeyCluster, &c) {
+		// What the cluster was last rendered with, then what AWS reports.
+		for _, v := range c.Spec.ForProvider.VPCConfig {
+			if subnets == nil && len(v.SubnetIds) > 0 {
+				subnets = v.SubnetIds
+			}
+			if groups == nil && len(v.SecurityGroupIds) > 0 {
+				groups = v.SecurityGroupIds
+			}
+		}
 		for _, v := range c.Status.AtProvider.VPCConfig {
 			if subnets == nil && len(v.SubnetIds) > 0 {
 				subnets = v.SubnetIds

@@ -185,6 +185,10 @@ func TestClusterNetworkFollowsTheZones(t *testing.T) {
 		"NewZoneObserved":           {threeZones, platformtest.Merge(keyObserved, subnetObserved("us-west-2c")), []string{"subnet-us-west-2a", "subnet-us-west-2b", "subnet-us-west-2c"}, []string{"sg-cluster"}},
 		"NewClusterWaitsForSubnets": {threeZones, keyObserved, nil, nil},
 		"PrecursorsGone":            {config(v1alpha1.EnvironmentProd), existingCluster, []string{"subnet-us-west-2a", "subnet-us-west-2b"}, []string{"sg-cluster"}},
+		"JustCreatedPrecursorsGone": {config(v1alpha1.EnvironmentProd), platformtest.Rendered(KeyCluster, "eks.aws.upbound.io/v1beta1", "Cluster", map[string]any{
+			"vpcConfig":        []any{map[string]any{"subnetIds": []any{"subnet-us-west-2a", "subnet-us-west-2b"}, "securityGroupIds": []any{"sg-cluster"}}},
+			"encryptionConfig": []any{map[string]any{"provider": []any{map[string]any{"keyArn": "arn:aws:kms:us-west-2:111122223333:key/k8s"}}}},
+		}), []string{"subnet-us-west-2a", "subnet-us-west-2b"}, []string{"sg-cluster"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

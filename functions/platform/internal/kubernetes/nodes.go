@@ -67,6 +67,14 @@ func nodeVolumeKeyARN(observed platform.Observed) string {
 	}
 	var lt ec2v1beta1.LaunchTemplate
 	if observed.Get(keyLaunchTemplate, &lt) {
+		// What the template was last rendered with, then what AWS reports.
+		for _, m := range lt.Spec.ForProvider.BlockDeviceMappings {
+			for _, e := range m.EBS {
+				if ptr.Deref(e.KMSKeyID, "") != "" {
+					return *e.KMSKeyID
+				}
+			}
+		}
 		for _, m := range lt.Status.AtProvider.BlockDeviceMappings {
 			for _, e := range m.EBS {
 				if ptr.Deref(e.KMSKeyID, "") != "" {

@@ -120,6 +120,17 @@ func observedReplicaKeys(observed platform.Observed, key string) map[string]stri
 	if !observed.Get(key, &c) {
 		return out
 	}
+	// What it was last rendered with, then what AWS reports (atProvider is
+	// empty until the provider's first observation).
+	for _, r := range c.Spec.ForProvider.Rule {
+		for _, d := range r.Destination {
+			for _, e := range d.EncryptionConfiguration {
+				if k := ptr.Deref(e.ReplicaKMSKeyID, ""); k != "" && out[ptr.Deref(r.ID, "")] == "" {
+					out[ptr.Deref(r.ID, "")] = k
+				}
+			}
+		}
+	}
 	for _, r := range c.Status.AtProvider.Rule {
 		for _, d := range r.Destination {
 			for _, e := range d.EncryptionConfiguration {

@@ -217,6 +217,15 @@ func observedEncryptionKey(observed platform.Observed, key string) string {
 	if !observed.Get(key, &c) {
 		return ""
 	}
+	// What it was last rendered with, then what AWS reports (atProvider is
+	// empty until the provider's first observation).
+	for _, r := range c.Spec.ForProvider.Rule {
+		for _, d := range r.ApplyServerSideEncryptionByDefault {
+			if ptr.Deref(d.KMSMasterKeyID, "") != "" {
+				return *d.KMSMasterKeyID
+			}
+		}
+	}
 	for _, r := range c.Status.AtProvider.Rule {
 		for _, d := range r.ApplyServerSideEncryptionByDefault {
 			if ptr.Deref(d.KMSMasterKeyID, "") != "" {

@@ -345,3 +345,36 @@ func TestBucketsRefuseOnlyAnotherEncryption(t *testing.T) {
 		}
 	}
 }
+
+// TestJustCreatedConfigurationsNeverDropOut: right after Crossplane creates
+// them, before the provider's first observation, the encryption and
+// replication configurations have no status.atProvider. With the key
+// unobserved they keep what they were rendered with rather than drop out
+// of the desired state (which would delete them).
+func TestJustCreatedConfigurationsNeverDropOut(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "us-west-2", "us-east-1")
+	enc, rep := KeyBucket(Data, false)+"-encryption", KeyBucket(Data, false)+"-replication"
+	const key, replicaKey = "arn:aws:kms:us-west-2:111122223333:key/rendered", "arn:aws:kms:us-east-1:111122223333:key/rendered"
+	rs := platformtest.Render(t, Tier{}, cfg, platformtest.Merge(
+		platformtest.Rendered(enc, "s3.aws.upbound.io/v1beta1", "BucketServerSideEncryptionConfiguration", map[string]any{
+			"rule": []any{map[string]any{"applyServerSideEncryptionByDefault": []any{map[string]any{"kmsMasterKeyId": key}}}},
+		}),
+		platformtest.Rendered(rep, "s3.aws.upbound.io/v1beta1", "BucketReplicationConfiguration", map[string]any{
+			"rule": []any{map[string]any{"id": "to-us-east-1", "destination": []any{map[string]any{"encryptionConfiguration": []any{map[string]any{"replicaKmsKeyId": replicaKey}}}}}},
+		}),
+	))
+	e, ok := rs[enc].(*s3v1beta1.BucketServerSideEncryptionConfiguration)
+	if !ok {
+		t.Fatalf("%s dropped out of the desired state before its first observation", enc)
+	}
+	if got := ptr.Deref(e.Spec.ForProvider.Rule[0].ApplyServerSideEncryptionByDefault[0].KMSMasterKeyID, ""); got != key {
+		t.Errorf("%s: want the key it was rendered with, %s; got %q", enc, key, got)
+	}
+	r, ok := rs[rep].(*s3v1beta1.BucketReplicationConfiguration)
+	if !ok {
+		t.Fatalf("%s dropped out of the desired state before its first observation", rep)
+	}
+	if got := ptr.Deref(r.Spec.ForProvider.Rule[0].Destination[0].EncryptionConfiguration[0].ReplicaKMSKeyID, ""); got != replicaKey {
+		t.Errorf("%s: want the key it was rendered with, %s; got %q", rep, replicaKey, got)
+	}
+}

@@ -54,3 +54,12 @@ func Ready(key, apiVersion, kind string) platform.Observed {
 	o[resource.Name(key)].Resource.SetConditions(xpv1.Available())
 	return o
 }
+
+// Rendered is the observed state of one composed resource as Crossplane
+// created it, before the provider's first observation: spec.forProvider set,
+// no status.
+func Rendered(key, apiVersion, kind string, forProvider map[string]any) platform.Observed {
+	o := Observed(key, apiVersion, kind, nil)
+	o[resource.Name(key)].Resource.Object["spec"] = map[string]any{"forProvider": forProvider}
+	return o
+}
