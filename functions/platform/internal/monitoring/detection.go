@@ -120,23 +120,18 @@ func SecurityHubStandards(cfg *platform.Config) []Standard {
 	return s
 }
 
-// Event patterns, typed.
+// Event patterns, typed: one envelope, a detail per source.
 type (
-	guardDutyPattern struct {
-		Source     []string        `json:"source"`
-		DetailType []string        `json:"detail-type"`
-		Detail     guardDutyDetail `json:"detail"`
+	eventPattern[D any] struct {
+		Source     []string `json:"source"`
+		DetailType []string `json:"detail-type"`
+		Detail     D        `json:"detail"`
 	}
 	guardDutyDetail struct {
 		Severity []numericMatch `json:"severity"`
 	}
 	numericMatch struct {
 		Numeric []any `json:"numeric"`
-	}
-	securityHubPattern struct {
-		Source     []string          `json:"source"`
-		DetailType []string          `json:"detail-type"`
-		Detail     securityHubDetail `json:"detail"`
 	}
 	securityHubDetail struct {
 		Findings securityHubFindings `json:"findings"`
@@ -145,11 +140,6 @@ type (
 		Severity    struct{ Label []string }  `json:"Severity"`
 		Workflow    struct{ Status []string } `json:"Workflow"`
 		RecordState []string                  `json:"RecordState"`
-	}
-	configPattern struct {
-		Source     []string     `json:"source"`
-		DetailType []string     `json:"detail-type"`
-		Detail     configDetail `json:"detail"`
 	}
 	configDetail struct {
 		MessageType         []string `json:"messageType"`
@@ -166,7 +156,7 @@ type findingRule struct {
 }
 
 func findingRules() []findingRule {
-	sh := securityHubPattern{Source: []string{"aws.securityhub"}, DetailType: []string{"Security Hub Findings - Imported"}}
+	sh := eventPattern[securityHubDetail]{Source: []string{"aws.securityhub"}, DetailType: []string{"Security Hub Findings - Imported"}}
 	sh.Detail.Findings.Severity.Label = []string{"HIGH", "CRITICAL"}
 	sh.Detail.Findings.Workflow.Status = []string{"NEW"}
 	sh.Detail.Findings.RecordState = []string{"ACTIVE"}
@@ -177,11 +167,11 @@ func findingRules() []findingRule {
 	// https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html ("Encrypted Amazon SNS not supported")
 	// https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-config.html (Config Rules Compliance Change)
 	// https://docs.aws.amazon.com/config/latest/developerguide/example-config-rule-compliance-notification.html (newEvaluationResult.complianceType)
-	cfgNoncompliant := configPattern{Source: []string{"aws.config"}, DetailType: []string{"Config Rules Compliance Change"}}
+	cfgNoncompliant := eventPattern[configDetail]{Source: []string{"aws.config"}, DetailType: []string{"Config Rules Compliance Change"}}
 	cfgNoncompliant.Detail.MessageType = []string{"ComplianceChangeNotification"}
 	cfgNoncompliant.Detail.NewEvaluationResult.ComplianceType = []string{"NON_COMPLIANT"}
 	return []findingRule{
-		{"guardduty-high-severity", "GuardDuty findings of high severity (7 and above) to the security topic", TopicSecurity, guardDutyPattern{
+		{"guardduty-high-severity", "GuardDuty findings of high severity (7 and above) to the security topic", TopicSecurity, eventPattern[guardDutyDetail]{
 			Source: []string{"aws.guardduty"}, DetailType: []string{"GuardDuty Finding"},
 			Detail: guardDutyDetail{Severity: []numericMatch{{Numeric: []any{">=", 7}}}},
 		}},
