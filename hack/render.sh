@@ -17,15 +17,18 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # The function listens on FUNCTION_PORT, or on the first free port from 9443.
 # A port another process holds would answer crossplane render with its own
 # protocol (an HTTP server gives "http2: frame too large").
+next_free() {
+  while listening "$port"; do
+    port=$((port + 1))
+    [ "$port" -lt 9543 ] || { log "no free port in 9443-9542: set FUNCTION_PORT"; exit 1; }
+  done
+}
 if [ -n "${FUNCTION_PORT:-}" ]; then
   port=$FUNCTION_PORT
   if listening "$port"; then log "127.0.0.1:$port (FUNCTION_PORT) is in use by another process: pick a free port"; exit 1; fi
 else
   port=9443
-  while listening "$port"; do
-    port=$((port + 1))
-    [ "$port" -lt 9543 ] || { log "no free port in 9443-9542: set FUNCTION_PORT"; exit 1; }
-  done
+  next_free
 fi
 
 hack/install-tool.sh crossplane
@@ -47,20 +50,39 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin/claimtoxr" "$input" > "$work/xr.yaml"
-sed "s/127.0.0.1:9443/127.0.0.1:$port/" examples/functions.yaml > "$work/functions.yaml"
-
-log "starting the function on 127.0.0.1:$port"
-"$bin/function-paynext-platform" --insecure --address "127.0.0.1:$port" --metrics-address= > "$work/function.log" 2>&1 &
-fn_pid=$!
-for i in $(seq 1 100); do
-  if listening "$port"; then break; fi
-  if ! kill -0 "$fn_pid" 2>/dev/null; then cat "$work/function.log" >&2; log "the function exited"; exit 1; fi
-  [ "$i" = 100 ] && { log "the function did not listen on 127.0.0.1:$port within 10s"; exit 1; }
-  sleep 0.1
+# start_function starts the function on $port and succeeds once it listens
+# there; it fails when the function exits (the port taken meanwhile).
+start_function() {
+  log "starting the function on 127.0.0.1:$port"
+  "$bin/function-paynext-platform" --insecure --address "127.0.0.1:$port" --metrics-address= > "$work/function.log" 2>&1 &
+  fn_pid=$!
+  for i in $(seq 1 100); do
+    if listening "$port"; then break; fi
+    if ! kill -0 "$fn_pid" 2>/dev/null; then return 1; fi
+    [ "$i" = 100 ] && { log "the function did not listen on 127.0.0.1:$port within 10s"; exit 1; }
+    sleep 0.1
+  done
+  # Another process may have taken the port between the probe and the
+  # bind: then the function exits.
+  sleep 0.2
+  kill -0 "$fn_pid" 2>/dev/null
+}
+# Two renders started together probe the same free port; the one that loses
+# the bind moves on to the next free port (not with FUNCTION_PORT).
+attempts=0
+until start_function; do
+  fn_pid=
+  attempts=$((attempts + 1))
+  if [ -n "${FUNCTION_PORT:-}" ] || [ "$attempts" -ge 20 ] || ! grep -q "address already in use" "$work/function.log"; then
+    cat "$work/function.log" >&2
+    log "the function exited: is 127.0.0.1:$port taken?"
+    exit 1
+  fi
+  log "127.0.0.1:$port was taken meanwhile; trying the next free port"
+  port=$((port + 1))
+  next_free
 done
-# Another process may have taken the port meanwhile: then the function exits.
-sleep 0.2
-if ! kill -0 "$fn_pid" 2>/dev/null; then cat "$work/function.log" >&2; log "the function exited: is 127.0.0.1:$port taken?"; exit 1; fi
+sed "s/127.0.0.1:9443/127.0.0.1:$port/" examples/functions.yaml > "$work/functions.yaml"
 
 # Function results (warnings) always come back; they go to stderr below and
 # stay in the YAML only when RENDER_FLAGS asks for them.
