@@ -133,20 +133,10 @@ func sortedValues[V any](m map[string]V) []V {
 	return out
 }
 
-// The findings the access model shows in today's tier code. Those from
-// issue 12 §3 say so; the others are new.
-const (
-	findingAuroraLogs = "issue 12 §3: Aurora exports to /aws/rds/cluster/<id>/postgresql, which RDS creates without the logs CMK or " +
-		"retention; render the group and admit it in the logs key"
-)
-
 // knownDenied are required paths the rendered policies deny today, each with
 // the finding it is. Fixing the tier code makes a path pass, and then the test
 // fails until its line here is removed: the list can only shrink.
-var knownDenied = map[string]string{
-	"logs (aurora postgresql export, group not rendered) kms:GenerateDataKey on kms-key-logs": findingAuroraLogs,
-	"logs (aurora postgresql export, group not rendered) kms:Decrypt on kms-key-logs":         findingAuroraLogs,
-}
+var knownDenied = map[string]string{}
 
 // knownAllowed are forbidden paths the rendered policies allow today.
 var knownAllowed = map[string]string{}

@@ -72,6 +72,56 @@ func rdsRules() []Rule {
 				}
 				return out
 			},
+		}, {
+			ID:    "rds-static-parameter-pending-reboot",
+			Kinds: []string{gRDS + "/ClusterParameterGroup"},
+			URL:   "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Parameter.html",
+			Doc: "ApplyMethod: you can use the immediate value with dynamic parameters only. You can use the pending-reboot value for both " +
+				"dynamic and static parameters. (shared_preload_libraries is static: https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SHARED-PRELOAD-LIBRARIES, \"can only be set at server start\".)",
+			Check: func(r *Render) []Violation {
+				var out []Violation
+				for _, g := range r.Of(gRDS, "ClusterParameterGroup") {
+					params, _ := fp(g, "parameter").([]any)
+					for i := range params {
+						name := fpString(g, "parameter", i, "name")
+						if staticPostgreSQLParameters[name] && fpString(g, "parameter", i, "applyMethod") != "pending-reboot" {
+							out = append(out, violation("rds-static-parameter-pending-reboot", g, fmt.Sprintf("spec.forProvider.parameter[%d].applyMethod", i),
+								fpString(g, "parameter", i, "applyMethod"), name+" is static: only pending-reboot applies it"))
+						}
+					}
+				}
+				return out
+			},
+		}, {
+			ID:    "pgaudit-preloaded",
+			Kinds: []string{gRDS + "/ClusterParameterGroup"},
+			URL:   "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.pgaudit.basic-setup.html",
+			Doc:   "To set up the pgAudit extension on your Aurora PostgreSQL DB cluster, you first add pgAudit to the shared libraries on the custom DB cluster parameter group.",
+			Check: func(r *Render) []Violation {
+				var out []Violation
+				for _, g := range r.Of(gRDS, "ClusterParameterGroup") {
+					params, _ := fp(g, "parameter").([]any)
+					preloaded, at := false, -1
+					for i := range params {
+						name := fpString(g, "parameter", i, "name")
+						if name == "shared_preload_libraries" {
+							preloaded = slices.Contains(strings.Split(fpString(g, "parameter", i, "value"), ","), "pgaudit")
+						}
+						if strings.HasPrefix(name, "pgaudit.") && at < 0 {
+							at = i
+						}
+					}
+					if at >= 0 && !preloaded {
+						out = append(out, violation("pgaudit-preloaded", g, fmt.Sprintf("spec.forProvider.parameter[%d].name", at),
+							fpString(g, "parameter", at, "name"), "pgaudit is configured but not in shared_preload_libraries, so nothing is audited"))
+					}
+				}
+				return out
+			},
 		},
 	}
 }
+
+// staticPostgreSQLParameters are the parameters the platform sets that
+// PostgreSQL reads only at server start.
+var staticPostgreSQLParameters = map[string]bool{"shared_preload_libraries": true}

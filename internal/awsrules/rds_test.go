@@ -8,6 +8,12 @@ func init() {
 		return mr(gRDS, "ClusterInstance", "instance", fp, named(name))
 	}
 	cluster := func(fp map[string]any) *unstructured.Unstructured { return mr(gRDS, "Cluster", "aurora", fp) }
+	parameter := func(name, value, apply string) any {
+		return map[string]any{"name": name, "value": value, "applyMethod": apply}
+	}
+	parameters := func(ps ...any) *unstructured.Unstructured {
+		return mr(gRDS, "ClusterParameterGroup", "parameters", map[string]any{"parameter": ps})
+	}
 	for id, cases := range map[string][]ruleCase{
 		"rds-instance-identifier": {
 			{name: "zone suffix", render: one(instance(nil, "paynext-prod-aurora-us-west-2a"))},
@@ -34,6 +40,17 @@ func init() {
 			{name: "postgresql", render: one(cluster(map[string]any{"engine": "aurora-postgresql", "enabledCloudwatchLogsExports": []any{"postgresql"}}))},
 			{name: "a MySQL log type", render: one(cluster(map[string]any{"engine": "aurora-postgresql", "enabledCloudwatchLogsExports": []any{"postgresql", "audit"}})),
 				want: []Violation{{Rule: "aurora-postgresql-log-exports", Resource: "aurora", Field: "spec.forProvider.enabledCloudwatchLogsExports[1]", Value: "audit"}}},
+		},
+		"rds-static-parameter-pending-reboot": {
+			{name: "pending-reboot", render: one(parameters(parameter("shared_preload_libraries", "pgaudit", "pending-reboot"), parameter("log_statement", "ddl", "immediate")))},
+			{name: "immediate", render: one(parameters(parameter("log_statement", "ddl", "immediate"), parameter("shared_preload_libraries", "pgaudit", "immediate"))),
+				want: []Violation{{Rule: "rds-static-parameter-pending-reboot", Resource: "parameters", Field: "spec.forProvider.parameter[1].applyMethod", Value: "immediate"}}},
+		},
+		"pgaudit-preloaded": {
+			{name: "preloaded", render: one(parameters(parameter("shared_preload_libraries", "pg_stat_statements,pgaudit", "pending-reboot"), parameter("pgaudit.log", "all", "immediate")))},
+			{name: "no pgaudit settings", render: one(parameters(parameter("log_statement", "ddl", "immediate")))},
+			{name: "not preloaded", render: one(parameters(parameter("shared_preload_libraries", "pg_stat_statements", "pending-reboot"), parameter("pgaudit.log", "all", "immediate"))),
+				want: []Violation{{Rule: "pgaudit-preloaded", Resource: "parameters", Field: "spec.forProvider.parameter[1].name", Value: "pgaudit.log"}}},
 		},
 	} {
 		ruleCases[id] = cases

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -23,6 +24,7 @@ const (
 	KeySubnetGroup    = "aurora-subnet-group"
 	KeyParameterGroup = "aurora-cluster-parameter-group"
 	KeyProxy          = "rds-proxy"
+	KeyLogGroup       = "aurora-log-group"
 	keyProxyTargets   = "rds-proxy-default-target-group"
 	keyProxyTarget    = "rds-proxy-target-cluster"
 )
@@ -38,7 +40,7 @@ func KeyInstance(zone string) string { return "aurora-instance-" + zone }
 
 // ClusterIdentifier is the cluster's AWS name, set as its external name so a
 // recreated claim adopts the same cluster.
-func ClusterIdentifier(cfg *platform.Config) string { return cfg.Prefix() + "-aurora" }
+func ClusterIdentifier(cfg *platform.Config) string { return cfg.AuroraClusterIdentifier() }
 
 // FinalSnapshotIdentifier is the final snapshot of a cluster the claim's
 // delete keeps (prod's, and staging's while it is protected): a name known in
@@ -104,6 +106,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		{Key: KeySubnetGroup, Object: subnetGroup(cfg)},
 		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
 		{Key: KeyCluster, Object: cluster(cfg, policy)},
+		{Key: KeyLogGroup, Object: logGroup(cfg, policy)},
 	}
 	for _, z := range instanceZones(cfg, observed) {
 		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name, policy)})
@@ -141,14 +144,30 @@ func subnetGroup(cfg *platform.Config) *rdsv1beta1.SubnetGroup {
 	}
 }
 
-// auditParameters enforce TLS and record what an assessor asks for:
-// connections, disconnections and every DDL statement.
-var auditParameters = []struct{ name, value string }{
-	{"rds.force_ssl", "1"},
-	{"log_connections", "1"},
-	{"log_disconnections", "1"},
-	{"log_statement", "ddl"},
-	{"log_min_duration_statement", "1000"},
+// clusterParameters enforce TLS and record what PCI DSS 10.2.1 asks for:
+// connections and disconnections, every DDL statement, and through pgaudit
+// every read and write of data (10.2.1.1) and every role, function and
+// administrative statement (10.2.1.2). Statement parameters are never logged
+// (pgaudit.log_parameter 0): bind values can carry card data, which must not
+// reach the logs (PCI DSS 3.3, 3.5). shared_preload_libraries is static, so
+// it applies at the next reboot (a new cluster boots with it); the rest are
+// dynamic. pgaudit's object auditing role is rds_pgaudit, as AWS documents
+// it. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.pgaudit.html
+var clusterParameters = []struct {
+	name, value string
+	static      bool
+}{
+	{name: "rds.force_ssl", value: "1"},
+	{name: "log_connections", value: "1"},
+	{name: "log_disconnections", value: "1"},
+	{name: "log_statement", value: "ddl"},
+	{name: "log_min_duration_statement", value: "1000"},
+	{name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", static: true},
+	{name: "pgaudit.log", value: "ddl,function,misc,read,role,write"},
+	{name: "pgaudit.log_catalog", value: "0"},
+	{name: "pgaudit.log_parameter", value: "0"},
+	{name: "pgaudit.log_relation", value: "1"},
+	{name: "pgaudit.role", value: "rds_pgaudit"},
 }
 
 func parameterGroup(cfg *platform.Config) *rdsv1beta1.ClusterParameterGroup {
@@ -156,12 +175,16 @@ func parameterGroup(cfg *platform.Config) *rdsv1beta1.ClusterParameterGroup {
 	p := rdsv1beta1.ClusterParameterGroupParameters{
 		Region:      ptr.To(cfg.Region),
 		Family:      ptr.To(ParameterGroupFamily(cfg.DatabaseEngineVersion)),
-		Description: ptr.To("PayNext " + string(cfg.Environment) + ": TLS only, connection and DDL audit logging"),
+		Description: ptr.To("PayNext " + string(cfg.Environment) + ": TLS only, connection, DDL and pgaudit logging"),
 		Tags:        cfg.Tags(platform.TierDatabase, name),
 	}
-	for _, a := range auditParameters {
+	for _, a := range clusterParameters {
+		apply := "immediate"
+		if a.static {
+			apply = "pending-reboot"
+		}
 		p.Parameter = append(p.Parameter, rdsv1beta1.ClusterParameterGroupParameterParameters{
-			Name: ptr.To(a.name), Value: ptr.To(a.value), ApplyMethod: ptr.To("immediate"),
+			Name: ptr.To(a.name), Value: ptr.To(a.value), ApplyMethod: ptr.To(apply),
 		})
 	}
 	// The family is part of the name: a major upgrade gets a new group
@@ -189,7 +212,7 @@ func cluster(cfg *platform.Config, policy xpv1.DeletionPolicy) *rdsv1beta1.Clust
 			StorageEncrypted:                    ptr.To(true),
 			KMSKeyIDSelector:                    platform.Select(security.KeyName(security.PurposeDatabase, false)),
 			IAMDatabaseAuthenticationEnabled:    ptr.To(true),
-			EnabledCloudwatchLogsExports:        []*string{ptr.To("postgresql")},
+			EnabledCloudwatchLogsExports:        []*string{ptr.To(platform.AuroraLogExport)},
 			DBSubnetGroupNameSelector:           platform.Select(KeySubnetGroup),
 			DBClusterParameterGroupNameSelector: platform.Select(KeyParameterGroup),
 			VPCSecurityGroupIDSelector:          platform.Select(security.KeyDatabaseSecurityGroup),
@@ -209,6 +232,18 @@ func cluster(cfg *platform.Config, policy xpv1.DeletionPolicy) *rdsv1beta1.Clust
 	c.Spec.ForProvider.Tags[platform.TagBackupPlan] = ptr.To(cfg.Prefix())
 	c.Spec.DeletionPolicy = policy
 	return c
+}
+
+// logGroup is the group the cluster's PostgreSQL log goes to. RDS would
+// create it on its first export, without the logs CMK and kept forever; the
+// platform creates it first (an Aurora cluster's first export comes minutes
+// after its create, a log group's create takes a second) and keeps it as
+// long as the cluster (policy is the cluster's), so a cluster the claim's
+// delete keeps still logs into a group with the CMK.
+func logGroup(cfg *platform.Config, policy xpv1.DeletionPolicy) *cwlv1beta1.Group {
+	g := security.LogGroup(cfg, platform.TierDatabase, KeyLogGroup, cfg.AuroraLogGroupName())
+	g.Spec.DeletionPolicy = policy
+	return g
 }
 
 // instance is one instance of the cluster; it goes or stays with the cluster

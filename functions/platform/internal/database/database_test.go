@@ -6,6 +6,7 @@ import (
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/google/go-cmp/cmp"
+	cwlv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudwatchlogs/v1beta1"
 	rdsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/rds/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
@@ -122,19 +123,54 @@ func TestProtectedClustersAreKeptAndDeletedOnesTakeNoSnapshot(t *testing.T) {
 	}
 }
 
+// TestParameterGroupEnforcesTLSAndAuditLogging: TLS only, connections and
+// DDL in the PostgreSQL log, and pgaudit loaded (a static parameter, applied
+// at reboot: RDS refuses "immediate" for it) logging reads, writes and every
+// administrative class without bind parameters, which can carry card data.
 func TestParameterGroupEnforcesTLSAndAuditLogging(t *testing.T) {
 	pg := render(t, config(v1alpha1.EnvironmentProd, func(s *v1alpha1.PlatformSpec) { s.Database.EngineVersion = "17.4" }), nil)[KeyParameterGroup].(*rdsv1beta1.ClusterParameterGroup)
 	if *pg.Spec.ForProvider.Family != "aurora-postgresql17" {
 		t.Errorf("want the family of engine 17, got %s", *pg.Spec.ForProvider.Family)
 	}
-	got := map[string]string{}
+	type setting struct{ value, apply string }
+	got := map[string]setting{}
 	for _, p := range pg.Spec.ForProvider.Parameter {
-		got[*p.Name] = *p.Value
+		got[*p.Name] = setting{*p.Value, *p.ApplyMethod}
 	}
-	for name, want := range map[string]string{"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_statement": "ddl"} {
-		if got[name] != want {
-			t.Errorf("want %s = %s, got %q", name, want, got[name])
-		}
+	want := map[string]setting{
+		"rds.force_ssl": {"1", "immediate"}, "log_connections": {"1", "immediate"}, "log_disconnections": {"1", "immediate"},
+		"log_statement": {"ddl", "immediate"}, "log_min_duration_statement": {"1000", "immediate"},
+		"shared_preload_libraries": {"pg_stat_statements,pgaudit", "pending-reboot"},
+		"pgaudit.log":              {"ddl,function,misc,read,role,write", "immediate"},
+		"pgaudit.log_catalog":      {"0", "immediate"}, "pgaudit.log_parameter": {"0", "immediate"},
+		"pgaudit.log_relation": {"1", "immediate"}, "pgaudit.role": {"rds_pgaudit", "immediate"},
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(setting{})); diff != "" {
+		t.Errorf("want TLS, connection and DDL logging, and pgaudit loaded at reboot logging data access and admin actions without parameters (-want +got):\n%s", diff)
+	}
+}
+
+// TestClusterLogGroupIsThePlatforms: the group RDS exports the PostgreSQL
+// log to is rendered under the name RDS gives it, with the logs CMK and the
+// environment's retention, and goes or stays with the cluster.
+func TestClusterLogGroupIsThePlatforms(t *testing.T) {
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
+		t.Run(string(env), func(t *testing.T) {
+			cfg := config(env)
+			rs := render(t, cfg, nil)
+			g := rs[KeyLogGroup].(*cwlv1beta1.Group)
+			c := rs[KeyCluster].(*rdsv1beta1.Cluster)
+			name := "/aws/rds/cluster/" + c.Annotations[platform.AnnotationExternalName] + "/" + *c.Spec.ForProvider.EnabledCloudwatchLogsExports[0]
+			if got := g.Annotations[platform.AnnotationExternalName]; got != name {
+				t.Errorf("want the group RDS exports to, %s, got %s", name, got)
+			}
+			if g.Spec.ForProvider.KMSKeyIDSelector == nil || *g.Spec.ForProvider.RetentionInDays != float64(cfg.LogRetentionDays) {
+				t.Errorf("want the logs CMK and %d days' retention, got %+v", cfg.LogRetentionDays, g.Spec.ForProvider)
+			}
+			if g.Spec.DeletionPolicy != c.Spec.DeletionPolicy {
+				t.Errorf("want the cluster's deletion policy %q, got %q", c.Spec.DeletionPolicy, g.Spec.DeletionPolicy)
+			}
+		})
 	}
 }
 

@@ -56,6 +56,22 @@ func (c *Config) LogGroupPrefix() string { return "/aws/paynext/" + string(c.Env
 // environment appended, as in the reference design (paynext-cluster-prod).
 func (c *Config) EKSClusterName() string { return c.ClusterName + "-" + string(c.Environment) }
 
+// AuroraClusterIdentifier is the Aurora cluster's identifier (its external
+// name); RDS names the cluster's log groups after it.
+func (c *Config) AuroraClusterIdentifier() string { return c.Prefix() + "-aurora" }
+
+// AuroraLogExport is the one log type Aurora PostgreSQL exports: the
+// PostgreSQL log, which carries the connection and pgaudit records.
+const AuroraLogExport = "postgresql"
+
+// AuroraLogGroupName is the log group RDS exports the cluster's PostgreSQL
+// log to: RDS chooses the name; the platform creates the group first, so it
+// has the logs CMK and the environment's retention.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.CloudWatch.html
+func (c *Config) AuroraLogGroupName() string {
+	return "/aws/rds/cluster/" + c.AuroraClusterIdentifier() + "/" + AuroraLogExport
+}
+
 // RoleName is the IAM role name of purpose.
 func (c *Config) RoleName(purpose string) string { return c.Prefix() + "-" + purpose }
 

@@ -248,13 +248,14 @@ func cloudTrailUse(cfg *platform.Config) []policy.Statement {
 }
 
 // platformLogGroupARNs are the log groups the logs key may encrypt: the
-// platform's own, the WAF's (AWS requires the aws-waf-logs- prefix) and the
-// EKS control plane's.
+// platform's own, the WAF's (AWS requires the aws-waf-logs- prefix), the EKS
+// control plane's and Aurora's PostgreSQL log (names the services choose).
 func platformLogGroupARNs(cfg *platform.Config) []string {
 	return []string{
 		cfg.ARN("logs", "log-group:"+cfg.LogGroupPrefix()+"/*"),
 		cfg.ARN("logs", "log-group:"+WAFLogGroupName(cfg)),
 		cfg.ARN("logs", "log-group:/aws/eks/"+cfg.EKSClusterName()+"/cluster"),
+		cfg.ARN("logs", "log-group:"+cfg.AuroraLogGroupName()),
 	}
 }
 
