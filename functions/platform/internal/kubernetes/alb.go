@@ -61,7 +61,7 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyTargetGroup),
 		Spec: elbv2v1beta1.LBTargetGroupSpec{ForProvider: elbv2v1beta1.LBTargetGroupParameters{
 			Region:        ptr.To(cfg.Region),
-			Name:          ptr.To(cfg.Prefix() + "-ingress"),
+			Name:          ptr.To(cfg.IngressTargetGroupName()),
 			TargetType:    ptr.To("ip"),
 			Protocol:      ptr.To("HTTP"),
 			Port:          ptr.To(80.0),
@@ -69,7 +69,7 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			HealthCheck: []elbv2v1beta1.HealthCheckParameters{{
 				Enabled: ptr.To(true), Path: ptr.To("/healthz"), Protocol: ptr.To("HTTP"), Matcher: ptr.To("200-399"),
 			}},
-			Tags: cfg.Tags(platform.TierKubernetes, cfg.Prefix()+"-ingress"),
+			Tags: cfg.Tags(platform.TierKubernetes, cfg.IngressTargetGroupName()),
 		}},
 	}
 	rs := []platform.Resource{

@@ -72,6 +72,10 @@ func (c *Config) AuroraLogGroupName() string {
 	return "/aws/rds/cluster/" + c.AuroraClusterIdentifier() + "/" + AuroraLogExport
 }
 
+// IngressTargetGroupName is the target group of the platform's ALB that the
+// AWS Load Balancer Controller binds pods to.
+func (c *Config) IngressTargetGroupName() string { return c.Prefix() + "-ingress" }
+
 // RoleName is the IAM role name of purpose.
 func (c *Config) RoleName(purpose string) string { return c.Prefix() + "-" + purpose }
 

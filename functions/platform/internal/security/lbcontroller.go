@@ -8,19 +8,42 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
+// ControllerNamePrefix starts the name of every load balancer and target
+// group the AWS Load Balancer Controller creates (k8s-<namespace>-<name>-
+// <hash>); the platform's own are named paynext-<env>-*, so a name pattern
+// keeps the controller off the ALB, listeners and target group Crossplane
+// manages.
+const ControllerNamePrefix = "k8s-"
+
+// clusterTag is the tag the controller puts on everything it creates, valued
+// with the cluster's name.
+const clusterTag = "elbv2.k8s.aws/cluster"
+
 // loadBalancerController is what the AWS Load Balancer Controller needs to run
-// the platform's ALBs, narrowed from AWS's published policy: reads anywhere,
-// writes only on this account's load balancers, target groups, listeners and
-// security groups in this region, and only on resources the controller tags
-// for this cluster where AWS supports the condition.
+// the platform's ALBs, narrowed from AWS's published policy
+// (https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/install/iam_policy.json):
+// reads anywhere; creates only resources tagged for this cluster; tags only
+// at creation, or on resources already tagged for this cluster without
+// touching that tag, so it cannot tag its way past the conditions below;
+// modifies and deletes only what carries this cluster's tag; listeners and
+// rules only on load balancers it named; targets only in the platform's
+// ingress target group or its own; and only the platform's web ACL.
 func loadBalancerController(cfg *platform.Config) policy.Document {
 	elb := func(resource string) string { return cfg.ARN("elasticloadbalancing", resource) }
+	controller := ControllerNamePrefix + "*"
 	loadBalancers := []string{elb("loadbalancer/app/*/*"), elb("loadbalancer/net/*/*")}
 	targetGroups := []string{elb("targetgroup/*/*")}
-	listeners := []string{elb("listener/app/*/*/*"), elb("listener/net/*/*/*"), elb("listener-rule/app/*/*/*/*"), elb("listener-rule/net/*/*/*/*")}
+	controllerLoadBalancers := []string{elb("loadbalancer/app/" + controller + "/*"), elb("loadbalancer/net/" + controller + "/*")}
+	controllerListeners := []string{
+		elb("listener/app/" + controller + "/*/*"), elb("listener/net/" + controller + "/*/*"),
+		elb("listener-rule/app/" + controller + "/*/*/*"), elb("listener-rule/net/" + controller + "/*/*/*"),
+	}
+	controllerTargetGroups := []string{elb("targetgroup/" + controller + "/*")}
 	securityGroups := []string{cfg.ARN("ec2", "security-group/*")}
-	ownedByCluster := policy.Conditions{}.With("StringEquals", "aws:ResourceTag/elbv2.k8s.aws/cluster", cfg.EKSClusterName())
-	taggedForCluster := policy.Conditions{}.With("StringEquals", "aws:RequestTag/elbv2.k8s.aws/cluster", cfg.EKSClusterName())
+	ownedByCluster := policy.Conditions{}.With("StringEquals", "aws:ResourceTag/"+clusterTag, cfg.EKSClusterName())
+	taggedForCluster := policy.Conditions{}.With("StringEquals", "aws:RequestTag/"+clusterTag, cfg.EKSClusterName())
+	clusterTagUntouched := ownedByCluster.With("Null", "aws:RequestTag/"+clusterTag, "true").
+		With("ForAllValues:StringNotEquals", "aws:TagKeys", clusterTag)
 
 	return policy.New(
 		policy.Statement{
@@ -48,26 +71,48 @@ func loadBalancerController(cfg *platform.Config) policy.Document {
 			Condition: policy.Conditions{}.With("StringEquals", "iam:AWSServiceName", "elasticloadbalancing.amazonaws.com"),
 		},
 		policy.Statement{
-			Sid: "CreateSecurityGroupsForTheCluster", Effect: policy.Allow, Action: []string{"ec2:CreateSecurityGroup", "ec2:CreateTags"},
+			Sid: "CreateSecurityGroups", Effect: policy.Allow, Action: []string{"ec2:CreateSecurityGroup"},
 			Resource: append([]string{cfg.ARN("ec2", "vpc/*")}, securityGroups...),
 		},
 		policy.Statement{
+			Sid: "TagSecurityGroupsForTheClusterAtCreation", Effect: policy.Allow, Action: []string{"ec2:CreateTags"}, Resource: securityGroups,
+			Condition: taggedForCluster.With("StringEquals", "ec2:CreateAction", "CreateSecurityGroup"),
+		},
+		policy.Statement{
+			Sid: "RetagTheClustersSecurityGroups", Effect: policy.Allow, Action: []string{"ec2:CreateTags", "ec2:DeleteTags"},
+			Resource: securityGroups, Condition: clusterTagUntouched,
+		},
+		policy.Statement{
 			Sid: "ManageTheClustersSecurityGroups", Effect: policy.Allow, Resource: securityGroups, Condition: ownedByCluster,
-			Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:DeleteTags"},
+			Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"},
 		},
 		policy.Statement{
 			Sid: "CreateLoadBalancersForTheCluster", Effect: policy.Allow, Condition: taggedForCluster,
 			Action:   []string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"},
-			Resource: append(slices.Clone(loadBalancers), targetGroups...),
+			Resource: append(slices.Clone(controllerLoadBalancers), controllerTargetGroups...),
 		},
 		policy.Statement{
-			Sid: "ManageListeners", Effect: policy.Allow, Resource: append(append(slices.Clone(loadBalancers), listeners...), targetGroups...),
+			Sid: "TagLoadBalancersForTheClusterAtCreation", Effect: policy.Allow, Action: []string{"elasticloadbalancing:AddTags"},
+			Resource: append(slices.Clone(controllerLoadBalancers), controllerTargetGroups...),
+			Condition: taggedForCluster.With("StringEquals", "elasticloadbalancing:CreateAction", "CreateLoadBalancer", "CreateTargetGroup"),
+		},
+		policy.Statement{
+			Sid: "RetagTheClustersLoadBalancers", Effect: policy.Allow, Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"},
+			Resource: append(slices.Clone(loadBalancers), targetGroups...), Condition: clusterTagUntouched,
+		},
+		policy.Statement{
+			Sid: "ManageListenersOfItsLoadBalancers", Effect: policy.Allow,
+			Resource: slices.Concat(controllerLoadBalancers, controllerListeners, controllerTargetGroups),
 			Action: []string{
 				"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule",
 				"elasticloadbalancing:DeleteRule", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule",
 				"elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
-				"elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+				"elasticloadbalancing:ModifyListenerAttributes",
 			},
+		},
+		policy.Statement{
+			Sid: "TagListenersOfItsLoadBalancers", Effect: policy.Allow, Resource: controllerListeners,
+			Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"},
 		},
 		policy.Statement{
 			Sid: "ManageTheClustersLoadBalancers", Effect: policy.Allow, Condition: ownedByCluster,
@@ -80,12 +125,16 @@ func loadBalancerController(cfg *platform.Config) policy.Document {
 			},
 		},
 		policy.Statement{
-			Sid: "BindTargets", Effect: policy.Allow, Resource: targetGroups,
+			Sid: "BindTargetsOfThePlatformsTargetGroup", Effect: policy.Allow, Resource: []string{elb("targetgroup/" + cfg.IngressTargetGroupName() + "/*")},
 			Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
 		},
 		policy.Statement{
-			Sid: "AttachTheWebACL", Effect: policy.Allow,
-			Resource: append([]string{cfg.ARN("wafv2", "regional/webacl/*/*")}, loadBalancers...),
+			Sid: "BindTargetsOfTheClustersTargetGroups", Effect: policy.Allow, Resource: targetGroups, Condition: ownedByCluster,
+			Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
+		},
+		policy.Statement{
+			Sid: "AttachThePlatformsWebACLToItsLoadBalancers", Effect: policy.Allow,
+			Resource: append([]string{cfg.ARN("wafv2", "regional/webacl/"+WebACLName(cfg)+"/*")}, controllerLoadBalancers...),
 			Action:   []string{"elasticloadbalancing:SetWebAcl", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"},
 		},
 	)
