@@ -1,6 +1,7 @@
 package awsrules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -30,8 +31,49 @@ func (r *Render) topicByARN(arn string) *unstructured.Unstructured {
 	return nil
 }
 
+// requiredConfigRuleParameters are the managed rules the platform renders
+// whose pages list a parameter not marked Optional.
+var requiredConfigRuleParameters = map[string][]string{"EKS_CLUSTER_OLDEST_SUPPORTED_VERSION": {"oldestVersionSupported"}}
+
 func serviceRules() []Rule {
 	return []Rule{{
+		ID:    "config-rule-required-parameters",
+		Kinds: []string{gConfig + "/ConfigRule"},
+		URL:   "https://docs.aws.amazon.com/config/latest/developerguide/eks-cluster-oldest-supported-version.html",
+		Doc:   "Parameters: oldestVersionSupported, Type: String (the rule's only parameter, not marked Optional).",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, c := range r.Of(gConfig, "ConfigRule") {
+				for _, p := range requiredConfigRuleParameters[fpString(c, "source", 0, "sourceIdentifier")] {
+					var params map[string]any
+					_ = json.Unmarshal([]byte(fpString(c, "inputParameters")), &params)
+					if v, _ := params[p].(string); v == "" {
+						out = append(out, violation("config-rule-required-parameters", c, "spec.forProvider.inputParameters", fpString(c, "inputParameters"), "no "+p))
+					}
+				}
+			}
+			return out
+		},
+	}, {
+		ID:    "config-rule-scope-one-type-with-id",
+		Kinds: []string{gConfig + "/ConfigRule"},
+		URL:   "https://docs.aws.amazon.com/config/latest/APIReference/API_Scope.html",
+		Doc:   "ComplianceResourceId: the ID of the only AWS resource that you want to trigger an evaluation for the rule. If you specify a resource ID, you must specify one resource type for ComplianceResourceTypes.",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, c := range r.Of(gConfig, "ConfigRule") {
+				scopes, _ := fp(c, "scope").([]any)
+				for i := range scopes {
+					types, _ := fp(c, "scope", i, "complianceResourceTypes").([]any)
+					if fpString(c, "scope", i, "complianceResourceId") != "" && len(types) != 1 {
+						out = append(out, violation("config-rule-scope-one-type-with-id", c, fmt.Sprintf("spec.forProvider.scope[%d].complianceResourceTypes", i),
+							fmt.Sprint(types), "a resource ID needs exactly one resource type"))
+					}
+				}
+			}
+			return out
+		},
+	}, {
 		ID:    "config-sns-topic-not-encrypted",
 		Kinds: []string{gConfig + "/DeliveryChannel", gSNS + "/Topic"},
 		URL:   configSNSPage,

@@ -92,3 +92,28 @@ func init() {
 		ruleCases[id] = cases
 	}
 }
+
+func init() {
+	rule := func(identifier, params string, scope ...any) *Render {
+		fp := map[string]any{"source": []any{map[string]any{"owner": "AWS", "sourceIdentifier": identifier}}}
+		if params != "" {
+			fp["inputParameters"] = params
+		}
+		if len(scope) > 0 {
+			fp["scope"] = scope
+		}
+		return NewRender([]*unstructured.Unstructured{mr(gConfig, "ConfigRule", "rule", fp)})
+	}
+	ruleCases["config-rule-required-parameters"] = []ruleCase{
+		{name: "the oldest version named", render: rule("EKS_CLUSTER_OLDEST_SUPPORTED_VERSION", `{"oldestVersionSupported":"1.31"}`)},
+		{name: "a rule with optional parameters only", render: rule("SECRETSMANAGER_ROTATION_ENABLED_CHECK", "")},
+		{name: "no parameters", render: rule("EKS_CLUSTER_OLDEST_SUPPORTED_VERSION", ""),
+			want: []Violation{{Rule: "config-rule-required-parameters", Resource: "rule", Field: "spec.forProvider.inputParameters", Value: ""}}},
+	}
+	ruleCases["config-rule-scope-one-type-with-id"] = []ruleCase{
+		{name: "one type", render: rule("X", "", map[string]any{"complianceResourceId": "arn:s", "complianceResourceTypes": []any{"AWS::SecretsManager::Secret"}})},
+		{name: "types without an ID", render: rule("X", "", map[string]any{"complianceResourceTypes": []any{"AWS::S3::Bucket", "AWS::EC2::VPC"}})},
+		{name: "two types with an ID", render: rule("X", "", map[string]any{"complianceResourceId": "arn:s", "complianceResourceTypes": []any{"AWS::S3::Bucket", "AWS::EC2::VPC"}}),
+			want: []Violation{{Rule: "config-rule-scope-one-type-with-id", Resource: "rule", Field: "spec.forProvider.scope[0].complianceResourceTypes", Value: "[AWS::S3::Bucket AWS::EC2::VPC]"}}},
+	}
+}

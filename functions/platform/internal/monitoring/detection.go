@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/database"
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
 	"github.com/paynext/platform/functions/platform/internal/storage"
@@ -192,7 +193,7 @@ func findingRules() []findingRule {
 // the platform is encrypted; its noncompliance reaches the compliance topic
 // through EventBridge instead (findingRules).
 // https://docs.aws.amazon.com/config/latest/developerguide/sns-topic-policy.html
-func configRecording(cfg *platform.Config) []platform.Resource {
+func configRecording(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	recorder := cfg.Prefix()
 	rs := []platform.Resource{
 		{Key: KeyConfigRecorder, Object: &configv1beta1.ConfigurationRecorder{
@@ -218,16 +219,54 @@ func configRecording(cfg *platform.Config) []platform.Resource {
 		}},
 	}
 	for _, r := range ConfigRules(cfg) {
-		key := "config-rule-" + r.Name
+		key := KeyConfigRule(r.Name)
+		p := configv1beta1.ConfigRuleParameters{
+			Region:      ptr.To(cfg.Region),
+			Description: ptr.To(r.Control),
+			Source:      []configv1beta1.SourceParameters{{Owner: ptr.To("AWS"), SourceIdentifier: ptr.To(r.Identifier)}},
+			Tags:        cfg.Tags(platform.TierMonitoring, cfg.Prefix()+"-"+r.Name),
+		}
+		if len(r.Parameters) > 0 {
+			// encoding/json writes map keys sorted: the same rule renders
+			// the same bytes.
+			b, _ := json.Marshal(r.Parameters)
+			p.InputParameters = ptr.To(string(b))
+		}
+		if r.Identifier == secretRotationRule.Identifier {
+			secret := rotatingSecretARN(observed, key)
+			if secret == "" {
+				continue
+			}
+			p.Scope = []configv1beta1.ScopeParameters{{
+				ComplianceResourceTypes: []*string{ptr.To("AWS::SecretsManager::Secret")}, ComplianceResourceID: ptr.To(secret),
+			}}
+		}
 		rs = append(rs, platform.Resource{Key: key, Object: &configv1beta1.ConfigRule{
 			ObjectMeta: cfg.NamedMeta(platform.TierMonitoring, key, cfg.Prefix()+"-"+r.Name),
-			Spec: configv1beta1.ConfigRuleSpec{ForProvider: configv1beta1.ConfigRuleParameters{
-				Region:      ptr.To(cfg.Region),
-				Description: ptr.To(r.Control),
-				Source:      []configv1beta1.SourceParameters{{Owner: ptr.To("AWS"), SourceIdentifier: ptr.To(r.Identifier)}},
-				Tags:        cfg.Tags(platform.TierMonitoring, cfg.Prefix()+"-"+r.Name),
-			}},
+			Spec:       configv1beta1.ConfigRuleSpec{ForProvider: p},
 		}})
 	}
 	return rs
+}
+
+// KeyConfigRule is the composed resource key of the managed rule name.
+func KeyConfigRule(name string) string { return "config-rule-" + name }
+
+// rotatingSecretARN is the secret the rotation rule is scoped to: the
+// database's master secret once RDS reports it, else the one the rule is
+// already scoped to, so the rule never drops out while the cluster is
+// briefly unobserved; "" before either exists (no database, or not yet).
+func rotatingSecretARN(observed platform.Observed, key string) string {
+	if s := database.MasterSecretARN(observed); s != "" {
+		return s
+	}
+	var r configv1beta1.ConfigRule
+	if observed.Get(key, &r) {
+		for _, s := range r.Status.AtProvider.Scope {
+			if s.ComplianceResourceID != nil {
+				return *s.ComplianceResourceID
+			}
+		}
+	}
+	return ""
 }

@@ -64,7 +64,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	rs = append(rs, findingRoutes(cfg)...)
 	if cfg.ManageAccountServices {
 		rs = append(rs, detection(cfg)...)
-		rs = append(rs, configRecording(cfg)...)
+		rs = append(rs, configRecording(cfg, observed)...)
 	}
 	rs = append(rs, operations(cfg, observed)...)
 	return rs, nil
