@@ -410,7 +410,14 @@ var requiredPaths = []pathRule{{
 					t.Errorf("%s: a replication rule of %s names no rendered bucket", e.file, src.label)
 					continue
 				}
-				out = append(out, e.s3Path("replication role", e.as(r), "s3:ReplicateObject", dst, "k", with(tls(), "s3:x-amz-server-side-encryption", "aws:kms"), id))
+				// A replica keeps its source's kind of encryption: SSE-S3
+				// sources (the logs bucket) give SSE-S3 replicas.
+				// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
+				sse := "aws:kms"
+				if src.keyLabel == "" {
+					sse = "AES256"
+				}
+				out = append(out, e.s3Path("replication role", e.as(r), "s3:ReplicateObject", dst, "k", with(tls(), "s3:x-amz-server-side-encryption", sse), id))
 				ctx := iampolicy.Context{"kms:ViaService": {"s3." + dst.region + ".amazonaws.com"}, "kms:EncryptionContext:aws:s3:arn": {dst.arn}}
 				out = append(out, e.kmsPaths("replication role via s3 ("+dst.label+")", e.as(r), e.key(t, e.keyNamedBy(awsrules.Dig(dest, "encryptionConfiguration", 0), "replicaKmsKeyId")), ctx, id, "kms:Encrypt", "kms:GenerateDataKey")...)
 			}

@@ -61,6 +61,23 @@ func (r *Render) defaultEncryption(b *unstructured.Unstructured) (string, *unstr
 
 func s3Rules() []Rule {
 	return []Rule{{
+		ID:    "object-lock-on-existing-bucket-needs-versioning",
+		Kinds: []string{gS3 + "/BucketObjectLockConfiguration", gS3 + "/Bucket", gS3 + "/BucketVersioning"},
+		URL:   "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html",
+		Doc:   "To enable Object Lock on an existing bucket ... you must first enable versioning on the bucket (PutObjectLockConfiguration returns InvalidBucketState otherwise).",
+		Check: func(r *Render) []Violation {
+			var out []Violation
+			for _, c := range r.Of(gS3, "BucketObjectLockConfiguration") {
+				b := r.Selected(c, "bucketSelector")
+				if b == nil || fpBool(b, "objectLockEnabled") || r.versioned(b) {
+					continue
+				}
+				out = append(out, violation("object-lock-on-existing-bucket-needs-versioning", c, "spec.forProvider.bucketSelector", Key(b),
+					"the bucket is not locked at creation and no versioning configuration enables versioning on it"))
+			}
+			return out
+		},
+	}, {
 		ID:    "config-delivery-channel-no-object-lock",
 		Kinds: []string{gConfig + "/DeliveryChannel", gS3 + "/Bucket"},
 		URL:   "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html",

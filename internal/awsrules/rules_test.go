@@ -323,3 +323,13 @@ func TestEveryRulePassesAndFailsItsFixtures(t *testing.T) {
 		}
 	}
 }
+
+func init() {
+	lock := mr(gS3, "BucketObjectLockConfiguration", "audit-object-lock", map[string]any{"bucketSelector": sel("audit"), "objectLockEnabled": "Enabled"})
+	ruleCases["object-lock-on-existing-bucket-needs-versioning"] = []ruleCase{
+		{name: "locked at creation", render: NewRender([]*unstructured.Unstructured{bucket("audit", map[string]any{"objectLockEnabled": true}), lock})},
+		{name: "versioned", render: NewRender([]*unstructured.Unstructured{bucket("audit", nil), versioning("audit"), lock})},
+		{name: "neither", render: NewRender([]*unstructured.Unstructured{bucket("audit", nil), lock}),
+			want: []Violation{{Rule: "object-lock-on-existing-bucket-needs-versioning", Resource: "audit-object-lock", Field: "spec.forProvider.bucketSelector", Value: "audit"}}},
+	}
+}

@@ -53,6 +53,12 @@ func (o Observed) Check() error {
 	return nil
 }
 
+// Has reports whether the resource key is observed.
+func (o Observed) Has(key string) bool {
+	oc, ok := o[resource.Name(key)]
+	return ok && oc.Resource != nil
+}
+
 // Ready reports whether the observed resource key has condition Ready=True.
 func (o Observed) Ready(key string) bool {
 	oc, ok := o[resource.Name(key)]

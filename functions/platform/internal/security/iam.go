@@ -30,6 +30,10 @@ const (
 const (
 	BucketData  = "data"
 	BucketAudit = "audit"
+	// BucketLogs receives S3 server access logs and ALB access logs, which
+	// S3 and ELB deliver only to SSE-S3 buckets without a default retention,
+	// so S3 replicates it into the audit bucket too.
+	BucketLogs = "logs"
 	// BucketConfig receives AWS Config's deliveries: AWS Config does not
 	// deliver to a bucket with S3 Object Lock, which the prod audit bucket
 	// has, so it writes here and S3 replicates into the audit bucket.
@@ -107,7 +111,7 @@ func roles(cfg *platform.Config, observed platform.Observed) []platform.Resource
 			inline: map[string]policy.Document{"write-audit-log-group": writeLogGroup(cfg, AuditLogGroupName(cfg))},
 		},
 		{
-			purpose: RoleReplication, description: "S3 replicates the data and audit buckets to the disaster-recovery region, and AWS Config's bucket into the audit bucket",
+			purpose: RoleReplication, description: "S3 replicates the data and audit buckets to the disaster-recovery region, and AWS Config's and the logs bucket into the audit bucket",
 			trust:  serviceTrust(cfg, "s3.amazonaws.com"),
 			inline: map[string]policy.Document{"replicate-to-dr": replication(cfg)},
 		},
@@ -255,20 +259,21 @@ func configDelivery(cfg *platform.Config) policy.Document {
 
 // replication lets S3 copy new versions of the data and audit buckets to
 // their replicas, decrypting with the storage key and encrypting with the
-// DR-region storage key; and new versions of AWS Config's bucket into the
-// audit bucket (where prod's Object Lock keeps them: a replica takes the
-// destination's default retention) and its replica.
+// DR-region storage key; and new versions of AWS Config's bucket and of the
+// logs bucket into the audit bucket (where Object Lock keeps them: a replica
+// takes the destination's default retention) and its replica.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
 func replication(cfg *platform.Config) policy.Document {
 	var sources, sourceObjects, replicaObjects []string
-	for _, b := range []string{BucketData, BucketAudit, BucketConfig} {
+	for _, b := range []string{BucketData, BucketAudit, BucketConfig, BucketLogs} {
 		sources = append(sources, bucketARN(cfg, cfg.BucketName(b)))
 		sourceObjects = append(sourceObjects, bucketARN(cfg, cfg.BucketName(b))+"/*")
 	}
 	for _, b := range []string{BucketData, BucketAudit} {
 		replicaObjects = append(replicaObjects, bucketARN(cfg, cfg.ReplicaBucketName(b))+"/*")
 	}
-	// AWS Config's deliveries are copied into the audit bucket itself.
+	// AWS Config's deliveries and the access logs are copied into the audit
+	// bucket itself.
 	replicaObjects = append(replicaObjects, bucketARN(cfg, cfg.BucketName(BucketAudit))+"/*")
 	return policy.New(
 		policy.Statement{Sid: "ReadReplicationConfiguration", Effect: policy.Allow, Action: []string{"s3:GetReplicationConfiguration", "s3:ListBucket"}, Resource: sources},

@@ -9,19 +9,24 @@ import (
 )
 
 // ReplicationSources are the buckets that replicate in staging and prod.
-var ReplicationSources = []string{Data, Audit, AWSConfig}
+var ReplicationSources = []string{Data, Audit, AWSConfig, Logs}
 
 // destinations are where the bucket of purpose replicates to, in rule order.
 // The data and audit buckets go to their replicas in the DR region. AWS
-// Config's bucket goes into the audit bucket and the audit replica: AWS
-// Config cannot deliver to the object-locked prod audit bucket, and a
+// Config's bucket and the logs bucket go into the audit bucket and the audit
+// replica: AWS Config cannot deliver to the object-locked audit bucket, nor
+// can S3 server access logging (a target with a default retention is not
+// supported) or ELB (SSE-S3 only) deliver into it, and a
 // replica of an object without retention takes the destination bucket's
 // default retention (7 years, compliance mode, in prod), so its evidence is
-// kept as immutably as CloudTrail's, here and in the DR region. (A replica
+// kept as immutably as CloudTrail's, here and in the DR region. The copies
+// of the audit bucket's own access logs are written into the audit bucket
+// and logged in turn: a trickle of one log object per delivery, not a loop
+// that grows. (A replica
 // is not replicated again, hence the second rule to the audit replica.)
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
 func destinations(purpose string) []bucket {
-	if purpose == AWSConfig {
+	if purpose == AWSConfig || purpose == Logs {
 		return []bucket{{purpose: Audit, replica: true}, {purpose: Audit}}
 	}
 	return []bucket{{purpose: purpose, replica: true}}

@@ -6,6 +6,7 @@
 package storage
 
 import (
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	s3v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/s3/v1beta1"
 	"k8s.io/utils/ptr"
 
@@ -17,7 +18,7 @@ import (
 // Bucket purposes.
 const (
 	Data    = security.BucketData
-	Logs    = "logs"
+	Logs    = security.BucketLogs
 	Audit   = security.BucketAudit
 	Backups = "backups"
 	// AWSConfig is where AWS Config delivers: it does not support delivery
@@ -80,11 +81,34 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 
 func replicates(cfg *platform.Config) bool { return cfg.Environment != v1alpha1.EnvironmentDev }
 
-// objectLocked: the prod audit bucket (and its replica, which S3 requires
-// for replicating locked objects) keep every object for 7 years, in
-// compliance mode: nobody, root included, can shorten that.
+// objectLocked: the audit bucket and its replica (S3 requires Object Lock
+// on the destination to replicate locked objects) outside dev. Every object,
+// the copies of AWS Config's deliveries and of the access logs included,
+// takes the bucket's default retention: in prod 7 years in compliance mode,
+// which nobody, root included, can shorten; in staging the environment's
+// log retention in governance mode, which only a principal allowed
+// s3:BypassGovernanceRetention can shorten, and the platform allows none.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
 func objectLocked(cfg *platform.Config, b bucket) bool {
-	return b.purpose == Audit && cfg.Environment == v1alpha1.EnvironmentProd
+	return b.purpose == Audit && cfg.Environment != v1alpha1.EnvironmentDev
+}
+
+// lockedAtCreation: prod's audit buckets were created with Object Lock,
+// which S3 otherwise enables only through the bucket's object lock
+// configuration once versioning is on (objectLockConfiguration). Setting it
+// on an existing bucket would replace the bucket, so staging enables it the
+// second way.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+func lockedAtCreation(cfg *platform.Config, b bucket) bool {
+	return objectLocked(cfg, b) && cfg.Environment == v1alpha1.EnvironmentProd
+}
+
+// defaultRetention is the locked bucket's default retention.
+func defaultRetention(cfg *platform.Config) s3v1beta1.RuleDefaultRetentionParameters {
+	if cfg.Environment == v1alpha1.EnvironmentProd {
+		return s3v1beta1.RuleDefaultRetentionParameters{Mode: ptr.To("COMPLIANCE"), Years: ptr.To(7.0)}
+	}
+	return s3v1beta1.RuleDefaultRetentionParameters{Mode: ptr.To("GOVERNANCE"), Days: ptr.To(float64(cfg.LogRetentionDays))}
 }
 
 func (b bucket) name(cfg *platform.Config) string {
@@ -112,12 +136,17 @@ func bucketResources(cfg *platform.Config, observed platform.Observed, b bucket)
 			Tags:   cfg.Tags(platform.TierStorage, b.name(cfg)),
 		}},
 	}
-	if objectLocked(cfg, b) {
+	if lockedAtCreation(cfg, b) {
 		bkt.Spec.ForProvider.ObjectLockEnabled = ptr.To(true)
 	}
 	// Buckets hold the platform's data and evidence: prod keeps them when
-	// the claim goes.
+	// the claim goes. A locked bucket is always kept: S3 refuses to delete
+	// it while it holds retained objects, which would hold the claim's
+	// delete forever.
 	bkt.Spec.DeletionPolicy = cfg.Orphan()
+	if objectLocked(cfg, b) {
+		bkt.Spec.DeletionPolicy = xpv1.DeletionOrphan
+	}
 
 	rs := []platform.Resource{
 		{Key: key, Object: bkt},
@@ -165,18 +194,36 @@ func bucketResources(cfg *platform.Config, observed platform.Observed, b bucket)
 			}},
 		}})
 	}
-	if objectLocked(cfg, b) {
-		rs = append(rs, platform.Resource{Key: key + "-object-lock", Object: &s3v1beta1.BucketObjectLockConfiguration{
-			ObjectMeta: cfg.Meta(platform.TierStorage, key+"-object-lock"),
-			Spec: s3v1beta1.BucketObjectLockConfigurationSpec{ForProvider: s3v1beta1.BucketObjectLockConfigurationParameters{
-				Region: region, BucketSelector: sel, ObjectLockEnabled: ptr.To("Enabled"),
-				Rule: []s3v1beta1.BucketObjectLockConfigurationRuleParameters{{
-					DefaultRetention: []s3v1beta1.RuleDefaultRetentionParameters{{Mode: ptr.To("COMPLIANCE"), Years: ptr.To(7.0)}},
-				}},
-			}},
-		}})
+	if lock := objectLockConfiguration(cfg, observed, b, key); lock != nil {
+		rs = append(rs, platform.Resource{Key: key + "-object-lock", Object: lock})
 	}
 	return rs
+}
+
+// objectLockConfiguration sets the locked bucket's default retention. On a
+// bucket not locked at creation it also enables Object Lock, which S3
+// accepts only once versioning is on: it waits for the bucket's versioning,
+// unless it already exists, and then never drops out.
+func objectLockConfiguration(cfg *platform.Config, observed platform.Observed, b bucket, key string) *s3v1beta1.BucketObjectLockConfiguration {
+	if !objectLocked(cfg, b) {
+		return nil
+	}
+	if !lockedAtCreation(cfg, b) && !observed.Ready(key+"-versioning") && !observed.Has(key+"-object-lock") {
+		return nil
+	}
+	lock := &s3v1beta1.BucketObjectLockConfiguration{
+		ObjectMeta: cfg.Meta(platform.TierStorage, key+"-object-lock"),
+		Spec: s3v1beta1.BucketObjectLockConfigurationSpec{ForProvider: s3v1beta1.BucketObjectLockConfigurationParameters{
+			Region: ptr.To(b.region(cfg)), BucketSelector: platform.Select(key), ObjectLockEnabled: ptr.To("Enabled"),
+			Rule: []s3v1beta1.BucketObjectLockConfigurationRuleParameters{{
+				DefaultRetention: []s3v1beta1.RuleDefaultRetentionParameters{defaultRetention(cfg)},
+			}},
+		}},
+	}
+	// Object Lock cannot be turned off again; the configuration stays with
+	// the bucket.
+	lock.Spec.DeletionPolicy = xpv1.DeletionOrphan
+	return lock
 }
 
 // encryption is SSE-KMS with the storage key (the DR storage key for

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	"github.com/google/go-cmp/cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -126,23 +128,58 @@ func TestEveryBucketIsLockedDown(t *testing.T) {
 	}
 }
 
-func TestProdAuditBucketIsLockedForSevenYears(t *testing.T) {
-	rs := render(t, config(v1alpha1.EnvironmentProd, "us-west-2", "us-east-1"))
-	for _, key := range []string{KeyBucket(Audit, false), KeyBucket(Audit, true)} {
-		if b := rs[key].(*s3v1beta1.Bucket); b.Spec.ForProvider.ObjectLockEnabled == nil || !*b.Spec.ForProvider.ObjectLockEnabled {
-			t.Errorf("%s: want object lock enabled at creation", key)
-		}
-		lock, ok := rs[key+"-object-lock"].(*s3v1beta1.BucketObjectLockConfiguration)
-		if !ok {
-			t.Fatalf("%s: want an object lock configuration", key)
-		}
-		r := lock.Spec.ForProvider.Rule[0].DefaultRetention[0]
-		if *r.Mode != "COMPLIANCE" || *r.Years != 7 {
-			t.Errorf("%s: want COMPLIANCE mode for 7 years, got %s %v", key, *r.Mode, *r.Years)
-		}
-	}
-	if _, ok := render(t, config(v1alpha1.EnvironmentStaging, "us-west-2", "us-east-1"))[KeyBucket(Audit, false)+"-object-lock"]; ok {
-		t.Error("object lock is prod's: staging evidence may be deleted")
+// TestAuditBucketsAreLocked: outside dev the audit bucket and its replica
+// keep every object for their retention: prod's 7 years in compliance mode,
+// locked since creation; staging's its log retention in governance mode,
+// enabled by the lock configuration once versioning is on (S3 refuses it
+// before). A locked bucket, and its lock, are kept when the claim goes: S3
+// will not delete a bucket holding retained objects.
+func TestAuditBucketsAreLocked(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env      v1alpha1.Environment
+		atCreate bool
+		want     *s3v1beta1.RuleDefaultRetentionParameters
+	}{
+		"Prod":    {v1alpha1.EnvironmentProd, true, &s3v1beta1.RuleDefaultRetentionParameters{Mode: ptr.To("COMPLIANCE"), Years: ptr.To(7.0)}},
+		"Staging": {v1alpha1.EnvironmentStaging, false, &s3v1beta1.RuleDefaultRetentionParameters{Mode: ptr.To("GOVERNANCE"), Days: ptr.To(365.0)}},
+		"Dev":     {v1alpha1.EnvironmentDev, false, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := config(tc.env, "us-west-2", "us-east-1")
+			rs := render(t, cfg)
+			keys := []string{KeyBucket(Audit, false)}
+			if tc.env != v1alpha1.EnvironmentDev {
+				keys = append(keys, KeyBucket(Audit, true))
+			}
+			for _, key := range keys {
+				b := rs[key].(*s3v1beta1.Bucket)
+				if got := ptr.Deref(b.Spec.ForProvider.ObjectLockEnabled, false); got != tc.atCreate {
+					t.Errorf("%s: want object lock at creation %v, got %v", key, tc.atCreate, got)
+				}
+				lock, ok := rs[key+"-object-lock"].(*s3v1beta1.BucketObjectLockConfiguration)
+				if tc.want == nil {
+					if ok {
+						t.Errorf("%s: dev's evidence is disposable, want no lock", key)
+					}
+					continue
+				}
+				if !ok {
+					t.Fatalf("%s: want an object lock configuration", key)
+				}
+				if diff := cmp.Diff(*tc.want, lock.Spec.ForProvider.Rule[0].DefaultRetention[0]); diff != "" || *lock.Spec.ForProvider.ObjectLockEnabled != "Enabled" {
+					t.Errorf("%s: want Object Lock enabled with the default retention (-want +got):\n%s", key, diff)
+				}
+				if b.Spec.DeletionPolicy != xpv1.DeletionOrphan || lock.Spec.DeletionPolicy != xpv1.DeletionOrphan {
+					t.Errorf("%s: want a locked bucket and its lock kept when the claim goes, got %q and %q", key, b.Spec.DeletionPolicy, lock.Spec.DeletionPolicy)
+				}
+			}
+			if !tc.atCreate {
+				before := platformtest.Render(t, Tier{}, cfg, nil)
+				if _, ok := before[KeyBucket(Audit, false)+"-object-lock"]; ok {
+					t.Error("want the lock configuration to wait for versioning: S3 enables Object Lock only on a versioned bucket")
+				}
+			}
+		})
 	}
 }
 
@@ -376,5 +413,44 @@ func TestJustCreatedConfigurationsNeverDropOut(t *testing.T) {
 	}
 	if got := ptr.Deref(r.Spec.ForProvider.Rule[0].Destination[0].EncryptionConfiguration[0].ReplicaKMSKeyID, ""); got != replicaKey {
 		t.Errorf("%s: want the key it was rendered with, %s; got %q", rep, replicaKey, got)
+	}
+}
+
+// TestAccessLogsReachTheLockedAuditBucket: S3 server access logs and ALB
+// access logs can only go to a bucket without a default retention (and
+// SSE-S3), so the logs bucket stays unlocked and, outside dev, S3 copies
+// every new version of it into the locked audit bucket and its replica,
+// where the copies take the audit bucket's retention.
+func TestAccessLogsReachTheLockedAuditBucket(t *testing.T) {
+	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
+		t.Run(string(env), func(t *testing.T) {
+			cfg := config(env, "us-west-2", "us-east-1")
+			rs := render(t, cfg)
+			key := KeyBucket(Logs, false)
+			if _, ok := rs[key+"-object-lock"]; ok {
+				t.Errorf("%s: S3 server access logging does not deliver to a bucket with a default retention", key)
+			}
+			if _, ok := rs[KeyBucket(Audit, false)+"-object-lock"]; !ok {
+				t.Fatal("the audit bucket the copies go to must be locked")
+			}
+			rc, ok := rs[key+"-replication"].(*s3v1beta1.BucketReplicationConfiguration)
+			if !ok {
+				t.Fatalf("%s: want the access logs copied into the audit bucket", key)
+			}
+			var got []string
+			for _, r := range rc.Spec.ForProvider.Rule {
+				if *r.DeleteMarkerReplication[0].Status != "Disabled" {
+					t.Errorf("rule %s: deletes must not reach the evidence", *r.ID)
+				}
+				got = append(got, *r.Destination[0].Bucket)
+			}
+			want := []string{"arn:aws:s3:::" + cfg.ReplicaBucketName(Audit), "arn:aws:s3:::" + cfg.BucketName(Audit)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("want the logs bucket copied into the audit replica and the audit bucket (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, ok := render(t, config(v1alpha1.EnvironmentDev, "us-west-2", "us-east-1"))[KeyBucket(Logs, false)+"-replication"]; ok {
+		t.Error("dev replicates nothing")
 	}
 }
