@@ -11,15 +11,18 @@ import (
 
 // Backup keys.
 const (
-	KeyVault        = "backup-vault"
-	KeyVaultDR      = "backup-vault-dr"
-	KeyBackupPlan   = "backup-plan"
-	keyVaultLock    = "backup-vault-lock"
-	keyVaultLockDR  = "backup-vault-dr-lock"
-	keySelection    = "backup-selection"
-	sevenYearsDays  = 2557
-	continuousDays  = 35
-	lockCoolingDays = 3
+	KeyVault            = "backup-vault"
+	KeyVaultDR          = "backup-vault-dr"
+	KeyBackupPlan       = "backup-plan"
+	keyVaultLock        = "backup-vault-lock"
+	keyVaultLockDR      = "backup-vault-dr-lock"
+	keySelection        = "backup-selection"
+	keyRegionSettings   = "backup-region-settings"
+	keyRegionSettingsDR = "backup-region-settings-dr"
+	sevenYearsDays      = 2557
+	continuousDays      = 35
+	hourlyCopyDays      = 7
+	lockCoolingDays     = 3
 )
 
 // BackupPlanName names the plan, its vaults and the tag that selects what it
@@ -36,13 +39,21 @@ type BackupRule struct {
 }
 
 // BackupRules per environment. Prod meets the seed's targets: continuous
-// backups with hourly recovery points (RPO 1 hour, restorable within the RTO
-// of 4 hours) and daily recovery points kept 7 years, copied to the DR region.
+// backups (point-in-time recovery in the region, RPO well under an hour);
+// hourly snapshots copied to the DR region as they complete, so a regional
+// loss costs at most the hour since the last copy finished (AWS Backup's
+// most frequent schedule is hourly; continuous backups themselves are not
+// copied across regions: a copy is a snapshot); and daily recovery points
+// kept 7 years, copied too. The hourly points are kept 7 days, the shortest
+// the prod vaults' lock admits.
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html
 func BackupRules(cfg *platform.Config) []BackupRule {
 	switch cfg.Environment {
 	case v1alpha1.EnvironmentProd:
 		return []BackupRule{
 			{Name: "hourly-continuous", Schedule: "cron(0 * ? * * *)", Continuous: true, KeepDays: continuousDays},
+			{Name: "hourly-to-dr", Schedule: "cron(30 * ? * * *)", KeepDays: hourlyCopyDays, CopyToDR: true},
 			{Name: "daily-seven-years", Schedule: "cron(0 5 ? * * *)", KeepDays: sevenYearsDays, CopyToDR: true},
 		}
 	case v1alpha1.EnvironmentStaging:
@@ -101,6 +112,12 @@ func backups(cfg *platform.Config) []platform.Resource {
 			}},
 		}},
 	)
+	if cfg.ManageAccountServices {
+		rs = append(rs, platform.Resource{Key: keyRegionSettings, Object: regionSettings(cfg, keyRegionSettings, cfg.Region)})
+		if copiesToDR(cfg) {
+			rs = append(rs, platform.Resource{Key: keyRegionSettingsDR, Object: regionSettings(cfg, keyRegionSettingsDR, cfg.DRRegion)})
+		}
+	}
 	if cfg.Environment == v1alpha1.EnvironmentProd {
 		rs = append(rs,
 			platform.Resource{Key: keyVaultLock, Object: vaultLock(cfg, keyVaultLock, KeyVault, cfg.Region)},
@@ -108,6 +125,32 @@ func backups(cfg *platform.Config) []platform.Resource {
 		)
 	}
 	return rs
+}
+
+// backupResourceTypes are the resource types of AWS Backup's opt-in
+// preferences, every one of which the provider requires in the map
+// (RegionSettings' field description). The platform's plan selects Aurora
+// and EFS by tag, which AWS Backup honours only for types opted in: a type
+// opted out is silently skipped. Every type is opted in, so no other backup
+// plan of the account loses a type it relies on.
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+var backupResourceTypes = []string{"Aurora", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "RDS", "S3", "Storage Gateway", "VirtualMachine"}
+
+// regionSettings opts the region in to backing up every resource type. It
+// is account-wide, so it is rendered only where the platform manages the
+// account's services (monitoring.accountServices: Managed); otherwise the
+// account's owner must opt Aurora and EFS in (README).
+func regionSettings(cfg *platform.Config, key, region string) *backupv1beta1.RegionSettings {
+	optIn := map[string]*bool{}
+	for _, t := range backupResourceTypes {
+		optIn[t] = ptr.To(true)
+	}
+	return &backupv1beta1.RegionSettings{
+		ObjectMeta: cfg.Meta(platform.TierStorage, key),
+		Spec: backupv1beta1.RegionSettingsSpec{ForProvider: backupv1beta1.RegionSettingsParameters{
+			Region: ptr.To(region), ResourceTypeOptInPreference: optIn,
+		}},
+	}
 }
 
 func vault(cfg *platform.Config, key, region string, dr bool) *backupv1beta1.Vault {

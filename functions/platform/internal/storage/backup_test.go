@@ -2,6 +2,7 @@ package storage
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	backupv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/backup/v1beta1"
@@ -13,9 +14,11 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/policy"
 )
 
-// TestProdBackupsMeetTheTargets: hourly continuous recovery points (RPO 1
-// hour) and daily points kept 7 years and copied to a DR-region vault, both
-// vaults locked; staging copies to DR; dev does neither.
+// TestProdBackupsMeetTheTargets: continuous backups in the region, hourly
+// points copied to the DR-region vault (RPO 1 hour after a regional loss),
+// and daily points kept 7 years and copied too, both vaults locked and no
+// rule keeping points shorter than the lock's minimum (AWS Backup refuses
+// them); staging copies daily to DR; dev does neither.
 func TestProdBackupsMeetTheTargets(t *testing.T) {
 	cases := map[v1alpha1.Environment]struct {
 		rules  []string
@@ -24,7 +27,7 @@ func TestProdBackupsMeetTheTargets(t *testing.T) {
 	}{
 		v1alpha1.EnvironmentDev:     {rules: []string{"daily"}},
 		v1alpha1.EnvironmentStaging: {rules: []string{"daily"}, copied: true},
-		v1alpha1.EnvironmentProd:    {rules: []string{"hourly-continuous", "daily-seven-years"}, copied: true, locked: true},
+		v1alpha1.EnvironmentProd:    {rules: []string{"hourly-continuous", "hourly-to-dr", "daily-seven-years"}, copied: true, locked: true},
 	}
 	for env, want := range cases {
 		t.Run(string(env), func(t *testing.T) {
@@ -44,6 +47,19 @@ func TestProdBackupsMeetTheTargets(t *testing.T) {
 				}
 				if env == v1alpha1.EnvironmentProd && *r.RuleName == "hourly-continuous" && (*r.Schedule != "cron(0 * ? * * *)" || !*r.EnableContinuousBackup) {
 					t.Errorf("prod must back up continuously with hourly points for an RPO of 1 hour, got %s", *r.Schedule)
+				}
+			}
+			if env == v1alpha1.EnvironmentProd {
+				hourlyCopy := false
+				for _, r := range plan.Rule {
+					hourlyCopy = hourlyCopy || (len(r.CopyAction) > 0 && strings.HasPrefix(*r.Schedule, "cron(") && strings.Contains(*r.Schedule, " * ? * * *)"))
+					lock := rs[keyVaultLock].(*backupv1beta1.VaultLockConfiguration).Spec.ForProvider
+					if *r.Lifecycle[0].DeleteAfter < *lock.MinRetentionDays {
+						t.Errorf("rule %s keeps points %v days, under the vault lock's minimum %v", *r.RuleName, *r.Lifecycle[0].DeleteAfter, *lock.MinRetentionDays)
+					}
+				}
+				if !hourlyCopy {
+					t.Error("want a rule copying to the DR region every hour: the RPO after a regional loss is the age of the last copy")
 				}
 			}
 			if !slices.Equal(names, want.rules) || copied != want.copied {
@@ -80,5 +96,28 @@ func TestFileSystemIsEncryptedAndTLSOnly(t *testing.T) {
 	}
 	if b := rs[keyEFSBackups].(*efsv1beta1.BackupPolicy); *b.Spec.ForProvider.BackupPolicy[0].Status != "ENABLED" {
 		t.Error("want the EFS backup policy on")
+	}
+}
+
+// TestBackupRegionsOptInTheDataStores: AWS Backup skips a resource type the
+// region has not opted in to, so where the platform manages the account's
+// services it opts both regions in to every type (the provider requires all
+// in the map); where it does not, it renders none (the account owner's).
+func TestBackupRegionsOptInTheDataStores(t *testing.T) {
+	cfg := config(v1alpha1.EnvironmentProd, "us-west-2", "us-east-1")
+	rs := render(t, cfg)
+	for key, region := range map[string]string{keyRegionSettings: "us-west-2", keyRegionSettingsDR: "us-east-1"} {
+		s, ok := rs[key].(*backupv1beta1.RegionSettings)
+		if !ok {
+			t.Fatalf("want the Backup region settings of %s", region)
+		}
+		p := s.Spec.ForProvider
+		if *p.Region != region || !*p.ResourceTypeOptInPreference["Aurora"] || !*p.ResourceTypeOptInPreference["EFS"] || len(p.ResourceTypeOptInPreference) != 10 {
+			t.Errorf("%s: want every type opted in, Aurora and EFS among them, got %v", region, p.ResourceTypeOptInPreference)
+		}
+	}
+	cfg.ManageAccountServices = false
+	if _, ok := render(t, cfg)[keyRegionSettings]; ok {
+		t.Error("the region settings are account-wide: not rendered when the account's services are external")
 	}
 }
