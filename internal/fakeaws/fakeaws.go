@@ -126,6 +126,12 @@ func ObserveOneIn(key string, desired *composed.Unstructured, region, account st
 	switch o.GroupVersionKind().Group + "/" + kind {
 	case "ec2.aws.upbound.io/LaunchTemplate":
 		atProvider["latestVersion"] = 1.0
+	case "ec2.aws.upbound.io/VPCEndpoint":
+		// A gateway endpoint reports the prefix list of its service's
+		// addresses in the region.
+		if fp, _ := o.Object["spec"].(map[string]any)["forProvider"].(map[string]any); fp["vpcEndpointType"] == "Gateway" {
+			atProvider["prefixListId"] = "pl-" + h[:8]
+		}
 	case "kms.aws.upbound.io/Key":
 		// Resolvers extract key_id (rds Cluster's masterUserSecretKmsKeyId).
 		atProvider["keyId"] = id

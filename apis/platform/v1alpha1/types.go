@@ -119,6 +119,20 @@ type NetworkSpec struct {
 	// NATGateways is Single (dev default) or PerZone (staging and prod default).
 	// +optional
 	NATGateways NATGatewayMode `json:"natGateways,omitempty"`
+
+	// EgressCIDRs, when set, are the only networks outside the VPC the
+	// worker nodes and pods may reach, on HTTPS only: for example an egress
+	// proxy's or an inspection firewall's (AWS Network Firewall) with an
+	// FQDN allow-list. The VPC's own range (its interface endpoints) and S3
+	// (its gateway endpoint, which serves container image layers) stay
+	// reachable. Default: HTTPS to anywhere (PCI DSS 1.3.2 asks for the
+	// narrowest egress the workloads allow).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:MaxLength=18
+	// +kubebuilder:validation:items:Pattern=`^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$`
+	EgressCIDRs []string `json:"egressCidrs,omitempty"`
 }
 
 // ContactsSpec names who is alerted.

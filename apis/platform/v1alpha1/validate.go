@@ -118,11 +118,8 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	if v := s.Kubernetes.Version; v != "" && kubeVersionRE.MatchString(v) && !slices.Contains(SupportedKubernetesVersions, v) {
 		errs = append(errs, field.NotSupported(path.Child("kubernetes", "version"), v, SupportedKubernetesVersions))
 	}
-	for i, c := range s.Kubernetes.Ingress.AllowedCIDRs {
-		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
-			errs = append(errs, field.Invalid(path.Child("kubernetes", "ingress", "allowedCidrs").Index(i), c, "must be an IPv4 network in CIDR notation such as 203.0.113.0/24"))
-		}
-	}
+	errs = append(errs, cidrList(path.Child("kubernetes", "ingress", "allowedCidrs"), s.Kubernetes.Ingress.AllowedCIDRs)...)
+	errs = append(errs, cidrList(path.Child("network", "egressCidrs"), s.Network.EgressCIDRs)...)
 	errs = append(errs, s.Compliance.validate(path.Child("compliance", "standards"))...)
 	if r := s.Logging.RetentionDays; r != 0 && !contains(LogRetentionDays, r) {
 		errs = append(errs, field.NotSupported(path.Child("logging", "retentionDays"), r, retentionStrings()))
@@ -278,4 +275,15 @@ func (s *PlatformSpec) validateDRRegion(path *field.Path) field.ErrorList {
 		return field.ErrorList{field.Invalid(path, s.DRRegion, "must be an EU region: spec.region is in the EU and gdpr is among spec.compliance.standards (the default), so the DR copies of personal data stay in the EU")}
 	}
 	return nil
+}
+
+// cidrList checks every entry is an IPv4 network in CIDR notation.
+func cidrList(path *field.Path, cidrs []string) field.ErrorList {
+	var errs field.ErrorList
+	for i, c := range cidrs {
+		if p, err := netip.ParsePrefix(c); err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, field.Invalid(path.Index(i), c, "must be an IPv4 network in CIDR notation such as 203.0.113.0/24"))
+		}
+	}
+	return errs
 }

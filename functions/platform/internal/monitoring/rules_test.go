@@ -125,4 +125,3 @@ func TestRotationRuleCoversOnlyTheMasterSecret(t *testing.T) {
 		t.Errorf("want the scope the rule already has (-want +got):\n%s", diff)
 	}
 }
-

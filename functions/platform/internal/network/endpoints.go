@@ -15,7 +15,7 @@ var InterfaceEndpointServices = []string{"ec2", "ecr.api", "ecr.dkr", "kms", "lo
 
 // Endpoint keys.
 const (
-	KeyS3Endpoint                = "endpoint-s3"
+	KeyS3Endpoint                = platform.KeyS3Endpoint
 	KeyEndpointSecurityGroup     = "security-group-endpoints"
 	keyEndpointSecurityGroupHTTP = "security-group-endpoints-ingress-https-vpc"
 )

@@ -58,7 +58,10 @@ type Config struct {
 	AdminRoleARN   string
 	CertificateARN string
 	// IngressCIDRs may reach the load balancer.
-	IngressCIDRs        []string
+	IngressCIDRs []string
+	// EgressCIDRs are the only networks outside the VPC the nodes reach;
+	// nil means anywhere (on HTTPS).
+	EgressCIDRs         []string
 	ComplianceStandards []v1alpha1.ComplianceStandard
 
 	userTags map[string]string
@@ -156,6 +159,7 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
 		IngressCIDRs:           s.Kubernetes.Ingress.AllowedCIDRs,
+		EgressCIDRs:            s.Network.EgressCIDRs,
 		WorkloadCapacityType:   or(s.Kubernetes.WorkloadCapacityType, p.WorkloadCapacityType),
 		PublicAccessCIDRs:      s.Kubernetes.PublicAccessCIDRs,
 		AdminRoleARN:           s.Kubernetes.AdminRoleARN,

@@ -23,6 +23,9 @@ const (
 const (
 	// KeyVPC is the network tier's VPC, which other tiers place resources in.
 	KeyVPC = "vpc"
+	// KeyS3Endpoint is the network tier's S3 gateway endpoint, whose prefix
+	// list the node security group's egress names.
+	KeyS3Endpoint = "endpoint-s3"
 	// KeyEKSCluster is the Kubernetes tier's cluster, whose OIDC issuer the
 	// IRSA roles trust.
 	KeyEKSCluster = "eks-cluster"

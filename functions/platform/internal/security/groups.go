@@ -41,21 +41,22 @@ type rule struct {
 	egress                   bool
 	protocol                 string
 	from, to                 int
-	cidr, peer               string
+	cidr, peer, prefixList   string
 }
 
 // rules are every rule of every group. Nothing but the ALB takes traffic from
-// outside the VPC, and nothing is open on 22 or 3389.
-func rules(cfg *platform.Config) []rule {
+// outside the VPC, nothing is open on 22 or 3389, and the nodes send only
+// what the platform needs (nodeEgress).
+func rules(cfg *platform.Config, observed platform.Observed) []rule {
 	var rs []rule
 	for _, c := range cfg.IngressCIDRs {
-		id := strings.NewReplacer(".", "-", "/", "-").Replace(c)
+		id := cidrID(c)
 		rs = append(rs,
 			rule{group: KeyALBSecurityGroup, name: "ingress-https-" + id, description: "HTTPS from " + c, protocol: "tcp", from: 443, to: 443, cidr: c},
 			rule{group: KeyALBSecurityGroup, name: "ingress-http-redirect-" + id, description: "HTTP from " + c + ", only redirected to HTTPS", protocol: "tcp", from: 80, to: 80, cidr: c},
 		)
 	}
-	return append(rs,
+	return append(append(rs,
 		rule{group: KeyALBSecurityGroup, name: "egress-to-nodes", description: "To the pods behind the load balancer's target groups", egress: true, protocol: "tcp", from: 1024, to: 65535, peer: KeyNodeSecurityGroup},
 
 		rule{group: KeyClusterSecurityGroup, name: "ingress-https-from-nodes", description: "Kubernetes API from the worker nodes", protocol: "tcp", from: 443, to: 443, peer: KeyNodeSecurityGroup},
@@ -72,7 +73,6 @@ func rules(cfg *platform.Config) []rule {
 		rule{group: KeyNodeSecurityGroup, name: "ingress-webhooks-from-cluster", description: "Admission webhooks from the EKS control plane", protocol: "tcp", from: 443, to: 443, peer: KeyClusterSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "ingress-extensions-from-cluster", description: "Webhooks and extension API servers from the EKS control plane", protocol: "tcp", from: 1025, to: 65535, peer: KeyClusterSecurityGroup},
 		rule{group: KeyNodeSecurityGroup, name: "ingress-from-alb", description: "Load balancer traffic to the pods it targets", protocol: "tcp", from: 1024, to: 65535, peer: KeyALBSecurityGroup},
-		rule{group: KeyNodeSecurityGroup, name: "egress-all", description: "Nodes reach AWS APIs, images and peers (through the NAT gateways and VPC endpoints)", egress: true, protocol: "-1", cidr: "0.0.0.0/0"},
 
 		rule{group: KeyDatabaseSecurityGroup, name: "ingress-postgres-from-nodes", description: "PostgreSQL from the workloads", protocol: "tcp", from: 5432, to: 5432, peer: KeyNodeSecurityGroup},
 		rule{group: KeyDatabaseSecurityGroup, name: "ingress-postgres-from-rds-proxy", description: "PostgreSQL from the RDS Proxy", protocol: "tcp", from: 5432, to: 5432, peer: KeyDatabaseProxySecurityGr},
@@ -81,10 +81,62 @@ func rules(cfg *platform.Config) []rule {
 		rule{group: KeyDatabaseProxySecurityGr, name: "egress-postgres-to-database", description: "PostgreSQL to the Aurora cluster", egress: true, protocol: "tcp", from: 5432, to: 5432, peer: KeyDatabaseSecurityGroup},
 
 		rule{group: KeyEFSSecurityGroup, name: "ingress-nfs-from-nodes", description: "NFS from the workloads", protocol: "tcp", from: 2049, to: 2049, peer: KeyNodeSecurityGroup},
-	)
+	), nodeEgress(cfg, observed)...)
 }
 
-func securityGroups(cfg *platform.Config) []platform.Resource {
+// nodeEgress is what the nodes and pods send (PCI DSS 1.3.2: only what is
+// necessary): anything to each other; the Kubernetes API; PostgreSQL to
+// the database and its proxy; NFS to EFS; and HTTPS, to anywhere (AWS APIs
+// without an endpoint and image registries, through the NAT gateways) or,
+// with spec.network.egressCidrs, only to those networks, the VPC (its
+// interface endpoints) and S3 through its gateway endpoint (image layers),
+// whose prefix list is named once AWS reports it. DNS to the VPC resolver
+// and NTP to Amazon Time Sync need no rule: security groups do not filter
+// them (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
+func nodeEgress(cfg *platform.Config, observed platform.Observed) []rule {
+	rs := []rule{
+		{group: KeyNodeSecurityGroup, name: "egress-to-nodes", description: "Node to node and pod to pod traffic", egress: true, protocol: "-1", peer: KeyNodeSecurityGroup},
+		{group: KeyNodeSecurityGroup, name: "egress-https-to-cluster", description: "The Kubernetes API", egress: true, protocol: "tcp", from: 443, to: 443, peer: KeyClusterSecurityGroup},
+		{group: KeyNodeSecurityGroup, name: "egress-postgres-to-database", description: "PostgreSQL to the Aurora cluster", egress: true, protocol: "tcp", from: 5432, to: 5432, peer: KeyDatabaseSecurityGroup},
+		{group: KeyNodeSecurityGroup, name: "egress-postgres-to-rds-proxy", description: "PostgreSQL to the RDS Proxy", egress: true, protocol: "tcp", from: 5432, to: 5432, peer: KeyDatabaseProxySecurityGr},
+		{group: KeyNodeSecurityGroup, name: "egress-nfs-to-efs", description: "NFS to the EFS mount targets", egress: true, protocol: "tcp", from: 2049, to: 2049, peer: KeyEFSSecurityGroup},
+	}
+	https := func(name, description, cidr, prefixList string) rule {
+		return rule{group: KeyNodeSecurityGroup, name: name, description: description, egress: true, protocol: "tcp", from: 443, to: 443, cidr: cidr, prefixList: prefixList}
+	}
+	if len(cfg.EgressCIDRs) == 0 {
+		return append(rs, https("egress-https", "HTTPS to AWS APIs and image registries, through the NAT gateways and VPC endpoints", "0.0.0.0/0", ""))
+	}
+	rs = append(rs, https("egress-https-to-vpc", "HTTPS to the VPC's interface endpoints", cfg.VPCCIDR.String(), ""))
+	for _, c := range cfg.EgressCIDRs {
+		rs = append(rs, https("egress-https-"+cidrID(c), "HTTPS to "+c+", an allowed egress network", c, ""))
+	}
+	if pl := s3PrefixList(observed); pl != "" {
+		rs = append(rs, https("egress-https-to-s3", "HTTPS to S3 through its gateway endpoint (image layers)", "", pl))
+	}
+	return rs
+}
+
+// s3PrefixList is the prefix list of the S3 gateway endpoint, as AWS
+// reports it, or as the egress rule naming it was rendered, so the rule
+// never drops out while the endpoint is briefly unobserved; "" before.
+// (The provider resolves prefixListIdSelector against another kind: the
+// rule names the ID.)
+func s3PrefixList(observed platform.Observed) string {
+	var e ec2v1beta1.VPCEndpoint
+	if observed.Get(platform.KeyS3Endpoint, &e) && ptr.Deref(e.Status.AtProvider.PrefixListID, "") != "" {
+		return *e.Status.AtProvider.PrefixListID
+	}
+	var r ec2v1beta1.SecurityGroupEgressRule
+	if observed.Get(KeyNodeSecurityGroup+"-egress-https-to-s3", &r) {
+		return ptr.Deref(r.Spec.ForProvider.PrefixListID, "")
+	}
+	return ""
+}
+
+func cidrID(c string) string { return strings.NewReplacer(".", "-", "/", "-").Replace(c) }
+
+func securityGroups(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	var rs []platform.Resource
 	for _, g := range groups {
 		name := cfg.Prefix() + "-" + strings.TrimPrefix(g.key, "security-group-")
@@ -99,7 +151,7 @@ func securityGroups(cfg *platform.Config) []platform.Resource {
 			}},
 		}})
 	}
-	for _, r := range rules(cfg) {
+	for _, r := range rules(cfg, observed) {
 		key := r.group + "-" + r.name
 		rs = append(rs, platform.Resource{Key: key, Object: ruleObject(cfg, key, r)})
 	}
@@ -111,9 +163,12 @@ func ruleObject(cfg *platform.Config, key string, r rule) runtime.Object {
 	if r.protocol != "-1" {
 		from, to = ptr.To(float64(r.from)), ptr.To(float64(r.to))
 	}
-	var cidr *string
+	var cidr, prefixList *string
 	if r.cidr != "" {
 		cidr = ptr.To(r.cidr)
+	}
+	if r.prefixList != "" {
+		prefixList = ptr.To(r.prefixList)
 	}
 	peer := platform.Select(r.peer)
 	if r.peer == "" {
@@ -125,7 +180,7 @@ func ruleObject(cfg *platform.Config, key string, r rule) runtime.Object {
 			ObjectMeta: cfg.Meta(platform.TierSecurity, key),
 			Spec: ec2v1beta1.SecurityGroupEgressRuleSpec{ForProvider: ec2v1beta1.SecurityGroupEgressRuleParameters{
 				Region: ptr.To(cfg.Region), SecurityGroupIDSelector: platform.Select(r.group), Description: ptr.To(r.description),
-				IPProtocol: ptr.To(r.protocol), FromPort: from, ToPort: to, CidrIPv4: cidr, ReferencedSecurityGroupIDSelector: peer, Tags: tags,
+				IPProtocol: ptr.To(r.protocol), FromPort: from, ToPort: to, CidrIPv4: cidr, PrefixListID: prefixList, ReferencedSecurityGroupIDSelector: peer, Tags: tags,
 			}},
 		}
 	}

@@ -93,7 +93,7 @@ func loadBalancerController(cfg *platform.Config) policy.Document {
 		},
 		policy.Statement{
 			Sid: "TagLoadBalancersForTheClusterAtCreation", Effect: policy.Allow, Action: []string{"elasticloadbalancing:AddTags"},
-			Resource: append(slices.Clone(controllerLoadBalancers), controllerTargetGroups...),
+			Resource:  append(slices.Clone(controllerLoadBalancers), controllerTargetGroups...),
 			Condition: taggedForCluster.With("StringEquals", "elasticloadbalancing:CreateAction", "CreateLoadBalancer", "CreateTargetGroup"),
 		},
 		policy.Statement{

@@ -21,7 +21,7 @@ func (Tier) Name() string { return platform.TierSecurity }
 // the account, so everything but the security groups renders once the
 // account is known; the IRSA roles wait for the cluster's OIDC issuer too.
 func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
-	rs := securityGroups(cfg)
+	rs := securityGroups(cfg, observed)
 	if cfg.AccountID == "" {
 		return rs, nil
 	}

