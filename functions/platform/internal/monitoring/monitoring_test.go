@@ -68,6 +68,16 @@ func TestTrailRecordsEverythingIntoTheAuditStores(t *testing.T) {
 	if got := *tr.EventSelector[0].DataResource[0].Values[0]; got != "arn:aws:s3:::paynext-staging-data-111122223333-us-west-2/" {
 		t.Errorf("want S3 data events of the data bucket, got %s", got)
 	}
+	// The DR replicas' reads, which S3 server access logging cannot record
+	// from another region; their writes are S3's replication.
+	if len(tr.EventSelector) != 2 || *tr.EventSelector[1].ReadWriteType != "ReadOnly" || *tr.EventSelector[1].IncludeManagementEvents ||
+		*tr.EventSelector[1].DataResource[0].Values[0] != "arn:aws:s3:::paynext-staging-data-replica-111122223333-us-east-1/" ||
+		*tr.EventSelector[1].DataResource[0].Values[1] != "arn:aws:s3:::paynext-staging-audit-replica-111122223333-us-east-1/" {
+		t.Errorf("want a read-only selector for the data and audit replicas, got %+v", tr.EventSelector)
+	}
+	if dev := render(t, config(v1alpha1.EnvironmentDev), nil)[KeyTrail].(*cloudtrailv1beta1.Trail).Spec.ForProvider; len(dev.EventSelector) != 1 {
+		t.Errorf("dev has no replicas: want one selector, got %d", len(dev.EventSelector))
+	}
 }
 
 func TestEveryCISControlHasAFilterAndAnAlarmToTheSecurityTopic(t *testing.T) {

@@ -20,7 +20,12 @@ func TrailName(cfg *platform.Config) string { return cfg.Prefix() }
 
 // trail records every management event of every region, and the S3 data
 // events of the data bucket, encrypted with the logs key, into the audit
-// bucket and the audit log group.
+// bucket and the audit log group. The DR replicas of the data and audit
+// buckets are in another region, where S3 server access logging (same
+// region only) cannot log them: the multi-region trail records their reads
+// (PCI DSS 10.2.1.1, 10.2.1.3). Reads only: the replicas' writes are S3's
+// own replication, and logging them would log the trail's own deliveries
+// copied to the audit replica.
 func trail(cfg *platform.Config) []platform.Resource {
 	auditGroup := cfg.ARN("logs", "log-group:"+security.AuditLogGroupName(cfg)+":*")
 	return []platform.Resource{{Key: KeyTrail, Object: &cloudtrailv1beta1.Trail{
@@ -35,17 +40,29 @@ func trail(cfg *platform.Config) []platform.Resource {
 			S3BucketNameSelector:          platform.Select(storage.KeyBucket(storage.Audit, false)),
 			CloudWatchLogsGroupArn:        ptr.To(auditGroup),
 			CloudWatchLogsRoleArnSelector: platform.Select(security.KeyRole(security.RoleCloudTrail)),
-			EventSelector: []cloudtrailv1beta1.EventSelectorParameters{{
-				ReadWriteType:           ptr.To("All"),
-				IncludeManagementEvents: ptr.To(true),
-				DataResource: []cloudtrailv1beta1.DataResourceParameters{{
-					Type:   ptr.To("AWS::S3::Object"),
-					Values: []*string{ptr.To("arn:" + cfg.Partition() + ":s3:::" + cfg.BucketName(security.BucketData) + "/")},
-				}},
-			}},
+			EventSelector: eventSelectors(cfg),
 			Tags: cfg.Tags(platform.TierMonitoring, TrailName(cfg)),
 		}},
 	}}}
+}
+
+func eventSelectors(cfg *platform.Config) []cloudtrailv1beta1.EventSelectorParameters {
+	objects := func(bucket string) *string { return ptr.To("arn:" + cfg.Partition() + ":s3:::" + bucket + "/") }
+	selectors := []cloudtrailv1beta1.EventSelectorParameters{{
+		ReadWriteType:           ptr.To("All"),
+		IncludeManagementEvents: ptr.To(true),
+		DataResource:            []cloudtrailv1beta1.DataResourceParameters{{Type: ptr.To("AWS::S3::Object"), Values: []*string{objects(cfg.BucketName(security.BucketData))}}},
+	}}
+	if storage.Replicates(cfg) {
+		selectors = append(selectors, cloudtrailv1beta1.EventSelectorParameters{
+			ReadWriteType:           ptr.To("ReadOnly"),
+			IncludeManagementEvents: ptr.To(false),
+			DataResource: []cloudtrailv1beta1.DataResourceParameters{{Type: ptr.To("AWS::S3::Object"), Values: []*string{
+				objects(cfg.ReplicaBucketName(security.BucketData)), objects(cfg.ReplicaBucketName(security.BucketAudit)),
+			}}},
+		})
+	}
+	return selectors
 }
 
 // CISAlarm is one CIS AWS Foundations monitoring control: a metric filter on

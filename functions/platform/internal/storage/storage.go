@@ -64,7 +64,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	for _, p := range Buckets {
 		rs = append(rs, bucketResources(cfg, observed, bucket{purpose: p})...)
 	}
-	if replicates(cfg) {
+	if Replicates(cfg) {
 		for _, p := range Replicated {
 			rs = append(rs, bucketResources(cfg, observed, bucket{purpose: p, replica: true})...)
 		}
@@ -79,7 +79,9 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	return rs, nil
 }
 
-func replicates(cfg *platform.Config) bool { return cfg.Environment != v1alpha1.EnvironmentDev }
+// Replicates reports whether the platform keeps DR replicas of its buckets
+// (staging and prod).
+func Replicates(cfg *platform.Config) bool { return cfg.Environment != v1alpha1.EnvironmentDev }
 
 // objectLocked: the audit bucket and its replica (S3 requires Object Lock
 // on the destination to replicate locked objects) outside dev. Every object,
