@@ -87,8 +87,9 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 		t.Errorf("the claim's status outputs differ from the rendered XR's (-want +got):\n%s", diff)
 	}
 
-	// The connection secret: the database endpoints and the kubeconfig the
-	// provider runtime published for the ClusterAuth.
+	// The connection secret: the database endpoints and the cluster's
+	// endpoint and CA, and no kubeconfig (one would authenticate as the
+	// provider's identity, which has no access entry).
 	secret := &corev1.Secret{}
 	eventually(t, 2*time.Minute, "the claim's connection secret exists", func() error {
 		return env.c.Get(ctx, client.ObjectKey{Namespace: c.GetNamespace(), Name: c.GetName() + "-connection"}, secret)
@@ -97,13 +98,21 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 	if got := string(secret.Data["endpoint"]); got != endpoint {
 		t.Errorf("connection secret endpoint: want the rendered database endpoint %q, got %q", endpoint, got)
 	}
+	if _, ok := secret.Data["kubeconfig"]; ok {
+		t.Error("connection secret: want no kubeconfig")
+	}
 	for key, r := range want.resources {
-		if r.GetKind() != "ClusterAuth" {
+		if r.GetKind() != "Cluster" || r.GroupVersionKind().Group != "eks.aws.upbound.io" {
 			continue
 		}
-		wantKubeconfig := string(fakeaws.ConnectionDetails(key, fakeaws.ObserveOne(key, asComposed(r), ""))["kubeconfig"])
-		if got := string(secret.Data["kubeconfig"]); got != wantKubeconfig {
-			t.Errorf("connection secret kubeconfig: want the one the ClusterAuth published %q, got %q", wantKubeconfig, got)
+		observed := fakeaws.ObserveOne(key, asComposed(r), "")
+		wantEndpoint, _ := observed.GetString("status.atProvider.endpoint")
+		wantCA, _, _ := unstructured.NestedSlice(observed.Object, "status", "atProvider", "certificateAuthority")
+		if got := string(secret.Data["clusterEndpoint"]); got != wantEndpoint {
+			t.Errorf("connection secret clusterEndpoint: want the cluster's %q, got %q", wantEndpoint, got)
+		}
+		if len(wantCA) == 0 || string(secret.Data["clusterCA"]) != wantCA[0].(map[string]any)["data"] {
+			t.Errorf("connection secret clusterCA: want the cluster's %v, got %q", wantCA, secret.Data["clusterCA"])
 		}
 	}
 }

@@ -25,8 +25,7 @@ var dataKinds = []string{
 }
 
 // TestDeletingTheDevClaimRemovesEverything deletes the dev claim and expects
-// every composed resource gone from the API server and deleted in AWS (all
-// but the EKS ClusterAuth, which has no AWS resource).
+// every composed resource gone from the API server and deleted in AWS.
 func TestDeletingTheDevClaimRemovesEverything(t *testing.T) {
 	ctx := context.Background()
 	_, live, ops := deleteClaim(ctx, t, "dev")
@@ -37,11 +36,6 @@ func TestDeletingTheDevClaimRemovesEverything(t *testing.T) {
 		}
 	}
 	for key, r := range live {
-		// provider-aws's ClusterAuth controller holds a token, not an AWS
-		// resource: it reports the resource gone once deleted.
-		if r.GetKind() == "ClusterAuth" {
-			continue
-		}
 		if !deleted[string(r.GetUID())] {
 			t.Errorf("%s (%s) left the API server without its external resource being deleted", key, r.GetKind())
 		}

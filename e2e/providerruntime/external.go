@@ -45,11 +45,6 @@ type externalClient struct {
 }
 
 func (c *externalClient) Observe(_ context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
-	// A ClusterAuth holds a token, not an AWS resource: the provider's
-	// controller reports it gone once deleted, so nothing is deleted in AWS.
-	if c.gvk.Kind == "ClusterAuth" && meta.WasDeleted(mg) {
-		return managed.ExternalObservation{ResourceExists: false}, nil
-	}
 	s := c.subject(mg)
 	if err := c.aws.fault(s, "observe", Throttling); err != nil {
 		return managed.ExternalObservation{}, err

@@ -35,9 +35,6 @@ func TestNameAsExternalNameMatchesTheProvider(t *testing.T) {
 		}
 	}
 	for kind := range kinds {
-		if kind == "eks.aws.upbound.io/ClusterAuth" {
-			continue // Hand-written controller: the reconciler's default initializer.
-		}
 		group, name, _ := strings.Cut(kind, "/")
 		file := filepath.Join(dir, "internal", "controller", "cluster", strings.TrimSuffix(group, ".aws.upbound.io"), strings.ToLower(name), "zz_controller.go")
 		src, err := os.ReadFile(file)

@@ -75,23 +75,12 @@ func Setup(mgr ctrl.Manager, kinds []schema.GroupVersionKind, aws *AWS, o Option
 }
 
 // reconcilerOptions mirror the provider's zz_controller.go of the kind
-// (upjet's controller template), or, for ClusterAuth, its hand-written
-// controller (internal/controller/cluster/eks/clusterauth).
+// (upjet's controller template).
 func reconcilerOptions(mgr ctrl.Manager, gvk schema.GroupVersionKind, mg xpresource.Managed, aws *AWS, o Options, name string) []managed.ReconcilerOption {
 	log := logging.NewLogrLogger(o.Logger.WithValues("controller", name))
 	//nolint:staticcheck // The provider's controllers use this recorder.
 	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name))
 	conn := &connector{aws: aws, gvk: gvk}
-	if gvk.Group == "eks.aws.upbound.io" && gvk.Kind == "ClusterAuth" {
-		// The default initializer (name as external name), no management
-		// policies, and a one-minute poll to refresh the token.
-		return []managed.ReconcilerOption{
-			managed.WithExternalConnector(conn),
-			managed.WithPollInterval(time.Minute),
-			managed.WithLogger(log),
-			managed.WithRecorder(recorder),
-		}
-	}
 	var initializers managed.InitializerChain
 	// provider-aws's AddExternalTagsField: every kind with a tags map gets
 	// upjet's tagger (crossplane-kind, -name, -providerconfig tags).

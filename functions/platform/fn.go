@@ -187,7 +187,7 @@ func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.
 		Kubernetes: kubernetes.Status(cfg, observed),
 	}
 	// The claim's connection secret: how to reach the database (never its
-	// password) and the cluster's kubeconfig.
+	// password) and the cluster's endpoint and CA.
 	details := database.ConnectionDetails(status.Database)
 	if details == nil {
 		details = resource.ConnectionDetails{}

@@ -261,7 +261,7 @@ func TestConnectionSecretCarriesNoPassword(t *testing.T) {
 	f := newTestFunction(t)
 	rsp := run(t, f, converged(t, f, readXR(t, "testdata/claims/us-east-1-prod-six-zones.yaml")))
 	got := rsp.GetDesired().GetComposite().GetConnectionDetails()
-	want := []string{"clusterCA", "clusterEndpoint", "database", "endpoint", "kubeconfig", "masterSecretArn", "port", "proxyEndpoint", "readerEndpoint"}
+	want := []string{"clusterCA", "clusterEndpoint", "database", "endpoint", "masterSecretArn", "port", "proxyEndpoint", "readerEndpoint"}
 	if diff := cmp.Diff(want, slices.Sorted(maps.Keys(got))); diff != "" {
 		t.Errorf("the claim's connection secret must carry how to reach the database and the cluster (-want +got):\n%s", diff)
 	}

@@ -93,7 +93,7 @@ func DefinitionFromCRD(crd *extv1.CustomResourceDefinition) (*Definition, error)
 			// database (never its password) and the cluster.
 			ConnectionSecretKeys: []string{
 				"endpoint", "readerEndpoint", "proxyEndpoint", "port", "database", "masterSecretArn",
-				"kubeconfig", "clusterEndpoint", "clusterCA",
+				"clusterEndpoint", "clusterCA",
 			},
 			DefaultCompositionRef: &NameRef{Name: DefinitionName},
 			Versions: []DefinitionVersion{{

@@ -41,12 +41,10 @@ func Observe(desired map[resource.Name]*resource.DesiredComposed, region, accoun
 }
 
 // ConnectionDetails returns what the provider publishes in the connection
-// secret of an observed resource: the kubeconfig of an EKS ClusterAuth, the
-// endpoints of an RDS cluster (whose password AWS keeps in Secrets Manager).
+// secret of an observed resource: the endpoints of an RDS cluster (whose
+// password AWS keeps in Secrets Manager).
 func ConnectionDetails(key string, observed *composed.Unstructured) resource.ConnectionDetails {
 	switch observed.GroupVersionKind().Group + "/" + observed.GetKind() {
-	case "eks.aws.upbound.io/ClusterAuth":
-		return resource.ConnectionDetails{"kubeconfig": []byte("apiVersion: v1\nkind: Config\n# fake kubeconfig of " + key + "\n")}
 	case "rds.aws.upbound.io/Cluster":
 		d := resource.ConnectionDetails{"port": []byte("5432")}
 		for k, path := range map[string]string{"endpoint": "status.atProvider.endpoint", "reader_endpoint": "status.atProvider.readerEndpoint", "username": "spec.forProvider.masterUsername"} {

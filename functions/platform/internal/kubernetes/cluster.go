@@ -5,7 +5,6 @@
 package kubernetes
 
 import (
-	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	eksv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/eks/v1beta1"
 	iamv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/iam/v1beta1"
 	"k8s.io/utils/ptr"
@@ -21,17 +20,12 @@ const (
 	KeyCluster          = platform.KeyEKSCluster
 	KeyClusterLogGroup  = "eks-log-group"
 	KeyOIDCProvider     = "eks-oidc-provider"
-	KeyClusterAuth      = "eks-cluster-auth"
 	keyAdminEntry       = "eks-access-entry-admin"
 	keyAdminAssociation = "eks-access-policy-admin"
 )
 
 // ControlPlaneLogTypes are all five EKS control-plane log types.
 var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
-
-// KubeconfigSecretNamespace is where the provider writes the cluster's
-// kubeconfig for the claim's connection secret.
-const KubeconfigSecretNamespace = "crossplane-system"
 
 // Tier is the Kubernetes tier.
 type Tier struct{}
@@ -61,7 +55,6 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	}
 	rs = append(rs,
 		platform.Resource{Key: KeyCluster, Object: cluster(cfg, observed, keyARN, subnets, groups)},
-		platform.Resource{Key: KeyClusterAuth, Object: clusterAuth(cfg)},
 	)
 	rs = append(rs, adminAccess(cfg)...)
 	rs = append(rs, addons(cfg, observed)...)
@@ -253,18 +246,4 @@ func oidcProvider(cfg *platform.Config, issuer string) *iamv1beta1.OpenIDConnect
 	}
 }
 
-// KubeconfigSecretName is the secret the provider writes the kubeconfig to.
-func KubeconfigSecretName(cfg *platform.Config) string {
-	return cfg.Name + "-" + cfg.EKSClusterName() + "-kubeconfig"
-}
 
-func clusterAuth(cfg *platform.Config) *eksv1beta1.ClusterAuth {
-	a := &eksv1beta1.ClusterAuth{
-		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyClusterAuth),
-		Spec: eksv1beta1.ClusterAuthSpec{ForProvider: eksv1beta1.ClusterAuthParameters{
-			Region: cfg.Region, ClusterNameSelector: platform.Select(KeyCluster),
-		}},
-	}
-	a.Spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Namespace: KubeconfigSecretNamespace, Name: KubeconfigSecretName(cfg)}
-	return a
-}

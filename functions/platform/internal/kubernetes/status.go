@@ -34,15 +34,13 @@ func Status(cfg *platform.Config, observed platform.Observed) *v1alpha1.Kubernet
 	return s
 }
 
-// ConnectionDetails pass the kubeconfig the provider's ClusterAuth publishes,
-// with the endpoint and CA, to the claim's connection secret.
+// ConnectionDetails pass the cluster's endpoint and CA to the claim's
+// connection secret. No kubeconfig: one the provider made (EKS ClusterAuth)
+// would authenticate as the provider's own identity, which has no access
+// entry, against a private endpoint; users authenticate as the admin role
+// (spec.kubernetes.adminRoleArn) from inside the network (README).
 func ConnectionDetails(observed platform.Observed) resource.ConnectionDetails {
 	out := resource.ConnectionDetails{}
-	if auth, ok := observed[resource.Name(KeyClusterAuth)]; ok {
-		if k, ok := auth.ConnectionDetails["kubeconfig"]; ok {
-			out["kubeconfig"] = k
-		}
-	}
 	var c eksv1beta1.Cluster
 	if observed.Get(KeyCluster, &c) {
 		if c.Status.AtProvider.Endpoint != nil {
