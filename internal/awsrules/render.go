@@ -68,6 +68,9 @@ func NewRender(objs []*unstructured.Unstructured) *Render {
 	return r
 }
 
+// Objects are every resource of the render, in key order.
+func (r *Render) Objects() []*unstructured.Unstructured { return slices.Clone(r.objs) }
+
 // Len is the number of resources in the render.
 func (r *Render) Len() int { return len(r.objs) }
 

@@ -37,6 +37,8 @@ type XPayNextPlatform struct {
 // +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || !has(self.kubernetes) || !has(self.kubernetes.publicAccessCidrs) || size(self.kubernetes.publicAccessCidrs) == 0",message="spec.kubernetes.publicAccessCidrs is allowed in dev only: staging and prod endpoints are private",fieldPath=".kubernetes.publicAccessCidrs",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="has(self.nameSuffix) == has(oldSelf.nameSuffix) && (!has(self.nameSuffix) || self.nameSuffix == oldSelf.nameSuffix)",message="spec.nameSuffix cannot be added, changed or removed: every AWS name of the platform carries it, so each stateful resource would be replaced",fieldPath=".nameSuffix",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="!has(self.nameSuffix) || !has(self.kubernetes) || !has(self.kubernetes.clusterName) || size(self.kubernetes.clusterName) + size(self.environment) + size(self.nameSuffix) <= 98",message="spec.kubernetes.clusterName is too long with spec.nameSuffix: the EKS cluster name <clusterName>-<environment>-<nameSuffix> must fit 100 characters",fieldPath=".kubernetes.clusterName",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment != 'prod' || !has(self.dataProtection) || !has(self.dataProtection.allowDeletion) || !self.dataProtection.allowDeletion",message="spec.dataProtection.allowDeletion cannot be set in prod",fieldPath=".dataProtection.allowDeletion",reason="FieldValueForbidden"
 type PlatformSpec struct {
 	// Environment drives every default: dev is cheap and short-lived, staging
@@ -61,6 +63,17 @@ type PlatformSpec struct {
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[0-9]{12}$`
 	AccountID string `json:"accountId,omitempty"`
+
+	// NameSuffix distinguishes a second platform of the same environment in
+	// the account, such as the recovery platform of the DR procedure
+	// (README): every AWS name the platform gives carries it
+	// (paynext-<environment>-<nameSuffix>-…), so nothing collides with what
+	// another claim owns in the region or account-wide (IAM roles, bucket
+	// names). Up to 5 lowercase letters and digits. It cannot be added,
+	// changed or removed later.
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9]{0,4}$`
+	NameSuffix string `json:"nameSuffix,omitempty"`
 
 	Network  NetworkSpec  `json:"network"`
 	Contacts ContactsSpec `json:"contacts"`

@@ -50,6 +50,7 @@ var (
 	dbClassRE        = regexp.MustCompile(DBInstanceClassRegex)
 	engineVersionRE  = regexp.MustCompile(EngineVersionPattern)
 	clusterNameRE    = regexp.MustCompile(ClusterNamePattern)
+	nameSuffixRE     = regexp.MustCompile(`^[a-z][a-z0-9]{0,4}$`)
 	kubeVersionRE    = regexp.MustCompile(KubeVersionPattern)
 	instanceTypeRE   = regexp.MustCompile(InstanceTypePattern)
 	roleARNRE        = regexp.MustCompile(RoleARNPattern)
@@ -75,6 +76,11 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	errs = append(errs, s.validateDRRegion(path.Child("drRegion"))...)
 	if s.AccountID != "" && !accountRE.MatchString(s.AccountID) {
 		errs = append(errs, field.Invalid(path.Child("accountId"), s.AccountID, "must be a 12-digit AWS account ID"))
+	}
+	errs = append(errs, optionalMatch(path.Child("nameSuffix"), s.NameSuffix, nameSuffixRE, 5, "1–5 lowercase letters and digits, starting with a letter")...)
+	if s.NameSuffix != "" && len(s.Kubernetes.ClusterName)+len(s.Environment)+len(s.NameSuffix) > 98 {
+		errs = append(errs, field.Invalid(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName,
+			"is too long with spec.nameSuffix: the EKS cluster name <clusterName>-<environment>-<nameSuffix> must fit 100 characters"))
 	}
 	errs = append(errs, s.Network.validate(path.Child("network"), s.Region, s.Environment)...)
 	errs = append(errs, matches(path.Child("contacts", "securityEmail"), s.Contacts.SecurityEmail, emailRE, "an e-mail address")...)

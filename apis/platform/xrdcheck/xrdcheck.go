@@ -94,7 +94,11 @@ func New(definition []byte) (*Validator, error) {
 
 // Validate returns every error the API server would report for obj (a claim
 // or an XR as a JSON-compatible map), each naming its field.
-func (v *Validator) Validate(obj map[string]any) field.ErrorList {
+func (v *Validator) Validate(obj map[string]any) field.ErrorList { return v.ValidateUpdate(obj, nil) }
+
+// ValidateUpdate is Validate for an update of old (nil for a create): the
+// XRD's transition rules (oldSelf) see old.
+func (v *Validator) ValidateUpdate(obj, old map[string]any) field.ErrorList {
 	// A JSON round trip gives the value types the API server decodes into
 	// (int64, float64), whatever built obj.
 	b, err := json.Marshal(obj)
@@ -114,6 +118,18 @@ func (v *Validator) Validate(obj map[string]any) field.ErrorList {
 	}
 	errs = append(errs, validation.ValidateCustomResource(nil, obj, v.schemaVal)...)
 	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, v.structural, obj)...)
-	celErrs, _ := v.cel.Validate(context.Background(), nil, v.structural, obj, nil, celconfig.RuntimeCELCostBudget)
+	var oldObj any
+	if old != nil {
+		b, err := json.Marshal(old)
+		if err != nil {
+			return append(errs, field.Invalid(field.NewPath("spec"), nil, err.Error()))
+		}
+		o := map[string]any{}
+		if err := kjson.Unmarshal(b, &o); err != nil {
+			return append(errs, field.Invalid(field.NewPath("spec"), nil, err.Error()))
+		}
+		oldObj = o
+	}
+	celErrs, _ := v.cel.Validate(context.Background(), nil, v.structural, obj, oldObj, celconfig.RuntimeCELCostBudget)
 	return append(errs, celErrs...)
 }

@@ -141,3 +141,37 @@ func TestXRDRejectsBadInputNamingTheField(t *testing.T) {
 		t.Fatal("the bad-input matrix has no case the XRD checks")
 	}
 }
+
+// TestNameSuffixCannotChange: every AWS name carries spec.nameSuffix, so the
+// XRD refuses an update that adds, changes or removes it, naming the field;
+// an update that keeps it passes.
+func TestNameSuffixCannotChange(t *testing.T) {
+	v := load(t)
+	with := func(suffix string) map[string]any {
+		c := claim(t, "prod")
+		if suffix != "" {
+			c["spec"].(map[string]any)["nameSuffix"] = suffix
+		}
+		return c
+	}
+	for name, tc := range map[string]struct {
+		old, new string
+		refused  bool
+	}{
+		"kept":    {"dr", "dr", false},
+		"none":    {"", "", false},
+		"added":   {"", "dr", true},
+		"changed": {"dr", "blue", true},
+		"removed": {"dr", "", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			errs := v.ValidateUpdate(with(tc.new), with(tc.old))
+			if refused := len(errs) > 0; refused != tc.refused {
+				t.Fatalf("want refused %v, got %v", tc.refused, errs)
+			}
+			if tc.refused && !strings.Contains(errs.ToAggregate().Error(), "spec.nameSuffix") {
+				t.Errorf("want the error to name spec.nameSuffix, got %v", errs)
+			}
+		})
+	}
+}

@@ -120,7 +120,7 @@ func loadBalancerAlarms(observed platform.Observed) []alarmSpec {
 
 // DashboardName is the seed's PayNext-<environment>-Dashboard.
 func DashboardName(cfg *platform.Config) string {
-	return "PayNext-" + string(cfg.Environment) + "-Dashboard"
+	return "PayNext-" + cfg.Deployment() + "-Dashboard"
 }
 
 // DashboardBody is a CloudWatch dashboard.

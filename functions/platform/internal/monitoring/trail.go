@@ -105,7 +105,7 @@ var CISAlarms = []CISAlarm{
 
 // CISNamespace is where the CIS metrics live.
 func CISNamespace(cfg *platform.Config) string {
-	return "PayNext/" + string(cfg.Environment) + "/CISBenchmark"
+	return "PayNext/" + cfg.Deployment() + "/CISBenchmark"
 }
 
 func cisAlarms(cfg *platform.Config) []platform.Resource {

@@ -30,6 +30,9 @@ type Config struct {
 	DRRegion    string
 	// AccountID is empty until it is given in the spec or learned from AWS.
 	AccountID string
+	// NameSuffix distinguishes a second platform of the environment in
+	// every AWS name ("" for none).
+	NameSuffix string
 
 	VPCCIDR netip.Prefix
 	// Zones sorted by name.
@@ -146,6 +149,7 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		Region:           s.Region,
 		DRRegion:         s.DRRegion,
 		AccountID:        accountID,
+		NameSuffix:       s.NameSuffix,
 		VPCCIDR:          netip.MustParsePrefix(s.Network.VPCCIDR),
 		NATGateways:      s.Network.NATGateways,
 		LogRetentionDays: s.Logging.RetentionDays,

@@ -48,16 +48,26 @@ const (
 	TierStorage    = "storage"
 )
 
-// Prefix of every AWS name the platform gives: paynext-<environment>. One
-// platform per environment per account and region is the model (the seed's).
-func (c *Config) Prefix() string { return "paynext-" + string(c.Environment) }
+// Deployment names the platform among the account's: its environment, and
+// its name suffix when it has one (prod-dr). One platform per deployment per
+// account is the model: the seed's one per environment, plus the suffixed
+// ones (a recovery platform) beside them.
+func (c *Config) Deployment() string {
+	if c.NameSuffix != "" {
+		return string(c.Environment) + "-" + c.NameSuffix
+	}
+	return string(c.Environment)
+}
+
+// Prefix of every AWS name the platform gives: paynext-<deployment>.
+func (c *Config) Prefix() string { return "paynext-" + c.Deployment() }
 
 // LogGroupPrefix is the path under which the platform's log groups live.
-func (c *Config) LogGroupPrefix() string { return "/aws/paynext/" + string(c.Environment) }
+func (c *Config) LogGroupPrefix() string { return "/aws/paynext/" + c.Deployment() }
 
 // EKSClusterName is the EKS cluster's name: the spec's name with the
-// environment appended, as in the reference design (paynext-cluster-prod).
-func (c *Config) EKSClusterName() string { return c.ClusterName + "-" + string(c.Environment) }
+// deployment appended, as in the reference design (paynext-cluster-prod).
+func (c *Config) EKSClusterName() string { return c.ClusterName + "-" + c.Deployment() }
 
 // AuroraClusterIdentifier is the Aurora cluster's identifier (its external
 // name); RDS names the cluster's log groups after it.

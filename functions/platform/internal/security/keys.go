@@ -47,7 +47,7 @@ func KeyName(purpose string, dr bool) string {
 // AliasName is the alias of the CMK of purpose. A DR-region key has the same
 // alias in its own region, so applications find it under one name.
 func AliasName(cfg *platform.Config, purpose string) string {
-	return "alias/paynext/" + string(cfg.Environment) + "/" + purpose
+	return "alias/paynext/" + cfg.Deployment() + "/" + purpose
 }
 
 func keys() []cmk {

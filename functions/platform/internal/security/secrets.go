@@ -21,7 +21,7 @@ func KeySecret(name string) string { return "secret-" + name }
 
 // SecretName is the Secrets Manager name of an application secret.
 func SecretName(cfg *platform.Config, name string) string {
-	return "paynext/" + string(cfg.Environment) + "/" + name
+	return "paynext/" + cfg.Deployment() + "/" + name
 }
 
 func secrets(cfg *platform.Config) []platform.Resource {
