@@ -245,5 +245,3 @@ func oidcProvider(cfg *platform.Config, issuer string) *iamv1beta1.OpenIDConnect
 		}},
 	}
 }
-
-

@@ -40,8 +40,8 @@ func trail(cfg *platform.Config) []platform.Resource {
 			S3BucketNameSelector:          platform.Select(storage.KeyBucket(storage.Audit, false)),
 			CloudWatchLogsGroupArn:        ptr.To(auditGroup),
 			CloudWatchLogsRoleArnSelector: platform.Select(security.KeyRole(security.RoleCloudTrail)),
-			EventSelector: eventSelectors(cfg),
-			Tags: cfg.Tags(platform.TierMonitoring, TrailName(cfg)),
+			EventSelector:                 eventSelectors(cfg),
+			Tags:                          cfg.Tags(platform.TierMonitoring, TrailName(cfg)),
 		}},
 	}}}
 }
