@@ -261,11 +261,19 @@ func rotatingSecretARN(observed platform.Observed, key string) string {
 		return s
 	}
 	var r configv1beta1.ConfigRule
-	if observed.Get(key, &r) {
-		for _, s := range r.Status.AtProvider.Scope {
-			if s.ComplianceResourceID != nil {
-				return *s.ComplianceResourceID
-			}
+	if !observed.Get(key, &r) {
+		return ""
+	}
+	// What it was last rendered with, then what AWS reports (atProvider is
+	// empty until the provider's first observation).
+	for _, s := range r.Spec.ForProvider.Scope {
+		if s.ComplianceResourceID != nil {
+			return *s.ComplianceResourceID
+		}
+	}
+	for _, s := range r.Status.AtProvider.Scope {
+		if s.ComplianceResourceID != nil {
+			return *s.ComplianceResourceID
 		}
 	}
 	return ""
