@@ -45,10 +45,16 @@ func serviceRules() []Rule {
 			var out []Violation
 			for _, c := range r.Of(gConfig, "ConfigRule") {
 				for _, p := range requiredConfigRuleParameters[fpString(c, "source", 0, "sourceIdentifier")] {
+					raw := fpString(c, "inputParameters")
 					var params map[string]any
-					_ = json.Unmarshal([]byte(fpString(c, "inputParameters")), &params)
+					if raw != "" {
+						if err := json.Unmarshal([]byte(raw), &params); err != nil {
+							out = append(out, violation("config-rule-required-parameters", c, "spec.forProvider.inputParameters", raw, "not a JSON object: "+err.Error()))
+							continue
+						}
+					}
 					if v, _ := params[p].(string); v == "" {
-						out = append(out, violation("config-rule-required-parameters", c, "spec.forProvider.inputParameters", fpString(c, "inputParameters"), "no "+p))
+						out = append(out, violation("config-rule-required-parameters", c, "spec.forProvider.inputParameters", raw, "no "+p))
 					}
 				}
 			}

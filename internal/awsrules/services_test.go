@@ -107,6 +107,8 @@ func init() {
 	ruleCases["config-rule-required-parameters"] = []ruleCase{
 		{name: "the oldest version named", render: rule("EKS_CLUSTER_OLDEST_SUPPORTED_VERSION", `{"oldestVersionSupported":"1.31"}`)},
 		{name: "a rule with optional parameters only", render: rule("SECRETSMANAGER_ROTATION_ENABLED_CHECK", "")},
+		{name: "parameters that are not JSON", render: rule("EKS_CLUSTER_OLDEST_SUPPORTED_VERSION", `oldestVersionSupported=1.31`),
+			want: []Violation{{Rule: "config-rule-required-parameters", Resource: "rule", Field: "spec.forProvider.inputParameters", Value: "oldestVersionSupported=1.31"}}},
 		{name: "no parameters", render: rule("EKS_CLUSTER_OLDEST_SUPPORTED_VERSION", ""),
 			want: []Violation{{Rule: "config-rule-required-parameters", Resource: "rule", Field: "spec.forProvider.inputParameters", Value: ""}}},
 	}

@@ -228,7 +228,7 @@ func configRecording(cfg *platform.Config, observed platform.Observed) []platfor
 		}
 		if len(r.Parameters) > 0 {
 			// encoding/json writes map keys sorted: the same rule renders
-			// the same bytes.
+			// the same bytes. A map of strings cannot fail to marshal.
 			b, _ := json.Marshal(r.Parameters)
 			p.InputParameters = ptr.To(string(b))
 		}
