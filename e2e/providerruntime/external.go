@@ -103,8 +103,12 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 	if err != nil {
 		return managed.ExternalUpdate{}, err
 	}
-	c.aws.put(c.id(mg), external{spec: spec})
-	c.aws.journal.record(c.event(Update, mg))
+	id := c.id(mg)
+	before, _ := c.aws.get(id)
+	c.aws.put(id, external{spec: spec})
+	e := c.event(Update, mg)
+	e.Changed = changedPaths(before.spec, spec)
+	c.aws.journal.record(e)
 	return managed.ExternalUpdate{}, nil
 }
 

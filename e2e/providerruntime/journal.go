@@ -2,6 +2,7 @@ package providerruntime
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -30,11 +31,19 @@ type Event struct {
 	Resource string
 	// Claim is namespace/name of the claim the resource belongs to.
 	Claim string
-	At    time.Time
+	// Changed lists, for an update, the spec.forProvider paths whose value
+	// differs from what AWS held, so a scenario that sees updates repeat
+	// can say what kept changing.
+	Changed []string
+	At      time.Time
 }
 
 func (e Event) String() string {
-	return fmt.Sprintf("%s %s %s (%s, external name %q, claim %s)", e.Operation, e.Kind, e.Resource, e.Name, e.ExternalName, e.Claim)
+	s := fmt.Sprintf("%s %s %s (%s, external name %q, claim %s)", e.Operation, e.Kind, e.Resource, e.Name, e.ExternalName, e.Claim)
+	if len(e.Changed) > 0 {
+		s += " changing " + strings.Join(e.Changed, ", ")
+	}
+	return s
 }
 
 // Journal records every operation, in order, for the scenarios to inspect.
