@@ -27,6 +27,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
 	"github.com/paynext/platform/e2e/controlplane"
+	"github.com/paynext/platform/e2e/providerruntime"
 )
 
 const annotationCompositionResource = "crossplane.io/composition-resource-name"
@@ -444,3 +445,20 @@ func asComposed(u *unstructured.Unstructured) *composed.Unstructured {
 func clientKey(u *unstructured.Unstructured) client.ObjectKey { return client.ObjectKeyFromObject(u) }
 
 func errorf(format string, args ...any) error { return errors.Errorf(format, args...) }
+
+// settles waits until the provider has done nothing in AWS for claim
+// (namespace/name) for 15 s, counting from the journal mark: a late
+// replacement, or two writers taking turns on a resource, shows up here as
+// operations that keep coming (each says which fields it changed).
+func settles(t *testing.T, mark int, claim, what string) {
+	t.Helper()
+	ofClaim := func(e providerruntime.Event) bool { return e.Claim == claim }
+	eventually(t, 3*time.Minute, what+" settles", func() error {
+		n := len(env.journal.Since(mark, ofClaim))
+		time.Sleep(15 * time.Second)
+		if more := env.journal.Since(mark, ofClaim)[n:]; len(more) > 0 {
+			return errorf("%d more external operations: %v", len(more), more)
+		}
+		return nil
+	})
+}

@@ -62,16 +62,7 @@ func TestClaimEditsUpdateInPlace(t *testing.T) {
 	}
 	claimName := c.GetNamespace() + "/" + c.GetName()
 	ofClaim := func(e providerruntime.Event) bool { return e.Claim == claimName }
-	// A late replacement would come after the first Ready: wait until the
-	// provider has done nothing in AWS for this claim for 15 s.
-	eventually(t, 3*time.Minute, "the staging platform settles", func() error {
-		n := len(env.journal.Since(mark, ofClaim))
-		time.Sleep(15 * time.Second)
-		if more := env.journal.Since(mark, ofClaim)[n:]; len(more) > 0 {
-			return errorf("%d more external operations: %v", len(more), more)
-		}
-		return nil
-	})
+	settles(t, mark, claimName, "the staging platform")
 
 	after, err := composedOf(ctx, xr.GetName())
 	if err != nil {

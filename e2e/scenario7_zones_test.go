@@ -17,17 +17,19 @@ import (
 
 // TestAddingAZoneReachesEveryMultiSubnetResource adds us-west-2d to the live
 // prod platform. crossplane-runtime resolves a selector once and keeps the
-// IDs it found unless the selector's policy.resolve is Always, so this proves
-// the platform's multi-subnet resources that AWS updates in place (load
-// balancer, EKS cluster, network ACLs, DB subnet group) follow: each one's
-// subnet field comes to hold the new zone's subnet, and every subnet field is
-// exactly the subnets of its tier. The EKS cluster names its subnets inside
-// vpcConfig, a list, so it takes them as observed IDs rather than a selector.
-// Node groups and the RDS Proxy keep the subnets they were created with (AWS
-// cannot change them in place): they must stay Synced, not refuse the change.
+// IDs it found, so the platform's multi-subnet resources that AWS updates in
+// place (load balancer, EKS cluster, network ACLs, DB subnet group) name
+// their subnets by observed IDs (literalSubnetFields); this proves they
+// follow: each one's subnet field comes to hold the new zone's subnet, every
+// subnet field is exactly the subnets of its tier, and the platform then
+// settles (a resolve-Always selector beside another reference would have the
+// provider's resolver update the resource for ever). Node groups and the RDS
+// Proxy keep the subnets they were created with (AWS cannot change them in
+// place): they must stay Synced, not refuse the change.
 func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
 	ctx := context.Background()
 	c, xr, _ := readyPlatform(ctx, t, "prod")
+	mark := env.journal.Len()
 	const zone = "us-west-2d"
 	zones, _, _ := unstructured.NestedStringSlice(c.Object, "spec", "network", "availabilityZones")
 	_ = unstructured.SetNestedStringSlice(c.Object, append(zones, zone), "spec", "network", "availabilityZones")
@@ -45,6 +47,7 @@ func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
 	if err := waitConditions(ctx, env.c, c, 5*time.Minute, "Ready", "Synced"); err != nil {
 		t.Errorf("the prod claim is not Ready with %s: %v", zone, err)
 	}
+	settles(t, mark, c.GetNamespace()+"/"+c.GetName(), "the prod platform with "+zone)
 	t.Logf("%s reached in %s: %s", zone, time.Since(edited).Round(time.Second), strings.Join(checked, "; "))
 }
 
@@ -85,14 +88,20 @@ var followingKinds = []string{"LB", "Cluster", "NetworkACL", "SubnetGroup"}
 // selectors resolve once, and a zone change must leave their field alone.
 var createdWithTheirSubnets = []string{"NodeGroup", "Proxy"}
 
-// literalSubnetFields are subnet fields the platform sets from observed IDs,
-// with the tier whose subnets they must hold: fields inside a list, where a
-// selector would fight Crossplane's apply.
+// literalSubnetFields are the subnet fields the platform sets from observed
+// IDs, by kind, with the tier whose subnets they must hold (tier "" for a
+// NetworkACL: the tier its key names). Every multi-subnet field AWS updates
+// in place is one (network.TierSubnets says why not a resolve-Always
+// selector).
 var literalSubnetFields = map[string]struct {
-	path []string
-	tier string
+	group string
+	path  []string
+	tier  string
 }{
-	"Cluster": {[]string{"vpcConfig", "0", "subnetIds"}, "private"},
+	"Cluster":     {"eks.", []string{"vpcConfig", "0", "subnetIds"}, "private"},
+	"NetworkACL":  {"ec2.", []string{"subnetIds"}, ""},
+	"SubnetGroup": {"rds.", []string{"subnetIds"}, "database"},
+	"LB":          {"elbv2.", []string{"subnets"}, "public"},
 }
 
 // subnetSelectorsFollow checks every subnet field of the XR's composed
@@ -161,13 +170,17 @@ func subnetSelectorsFollow(ctx context.Context, xrName, zone string, present boo
 		for _, s := range subnetSelectors(fp, "spec.forProvider") {
 			check(key, r, s.path, s.matchLabels, s.resolved)
 		}
-		if f, ok := literalSubnetFields[r.GetKind()]; ok && strings.HasPrefix(r.GetAPIVersion(), "eks.") {
+		if f, ok := literalSubnetFields[r.GetKind()]; ok && strings.HasPrefix(r.GetAPIVersion(), f.group) {
 			got, err := stringsAt(fp, f.path)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %v", key, err))
 				continue
 			}
-			check(key, r, "spec.forProvider."+strings.Join(f.path, "."), map[string]string{"platform.paynext.io/subnet-tier": f.tier}, got)
+			tier := f.tier
+			if tier == "" {
+				tier = strings.TrimPrefix(key, "network-acl-")
+			}
+			check(key, r, "spec.forProvider."+strings.Join(f.path, "."), map[string]string{"platform.paynext.io/subnet-tier": tier}, got)
 		}
 	}
 	for _, k := range followingKinds {

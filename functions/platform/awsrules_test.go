@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/paynext/platform/internal/awsrules"
+	"github.com/paynext/platform/internal/fakeaws"
 )
 
 // knownRuleViolations are the violations of AWS's documented rules that
@@ -34,8 +35,17 @@ func convergedRender(t *testing.T, f *Function, file string) *awsrules.Render {
 	t.Helper()
 	xr := asXR(t, readXR(t, file))
 	var objs []*unstructured.Unstructured
-	for name, dc := range desiredOf(t, run(t, f, converged(t, f, xr))) {
+	// With the status AWS reports: a rule that follows literal IDs (a subnet
+	// list) finds the resources by the IDs in their status.
+	region := spec(xr)["region"].(string)
+	account, _ := spec(xr)["accountId"].(string)
+	desired := desiredOf(t, run(t, f, converged(t, f, xr)))
+	observed := fakeaws.Observe(desired, region, account)
+	for name, dc := range desired {
 		u := dc.Resource.Unstructured.DeepCopy()
+		if status, ok := observed[name].Resource.Object["status"]; ok {
+			u.Object["status"] = status
+		}
 		ann := u.GetAnnotations()
 		if ann == nil {
 			ann = map[string]string{}

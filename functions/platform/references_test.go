@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/paynext/platform/functions/platform/internal/database"
 	"github.com/paynext/platform/functions/platform/internal/kubernetes"
+	"github.com/paynext/platform/functions/platform/internal/network"
 	"github.com/paynext/platform/functions/platform/internal/refcheck"
 	"github.com/paynext/platform/internal/fakeaws"
 )
@@ -189,12 +191,27 @@ func TestReferenceCheckFailsOnWrongSelectors(t *testing.T) {
 	}
 }
 
-// TestSelectorsFollowTheZones: crossplane-runtime resolves a selector once
-// and keeps the IDs unless its policy says resolve Always. Every multi-valued
-// selector whose matches are one resource per zone of the claim must resolve
-// Always, so adding or removing a zone reaches the field.
-func TestSelectorsFollowTheZones(t *testing.T) {
+// TestMultiSubnetFieldsFollowTheZones: at convergence, each resource AWS
+// updates in place names the subnets of its tier by their observed IDs,
+// sorted, so adding, removing or reordering a zone reaches it (and a reorder
+// changes nothing). Nothing resolves Always: crossplane-runtime's resolver
+// applies only the fields a resolution changed under one field manager, so a
+// subnet list re-resolved alone removes the resource's other resolved
+// references, and the two then take turns for ever (network.TierSubnets).
+// The resources AWS can only replace keep the selector they were created
+// with.
+func TestMultiSubnetFieldsFollowTheZones(t *testing.T) {
 	f := newTestFunction(t)
+	followers := map[string]struct {
+		tier  network.SubnetTier
+		field []string
+	}{
+		network.KeyNetworkACL(network.Public):   {network.Public, []string{"subnetIds"}},
+		network.KeyNetworkACL(network.Private):  {network.Private, []string{"subnetIds"}},
+		network.KeyNetworkACL(network.Database): {network.Database, []string{"subnetIds"}},
+		database.KeySubnetGroup:                 {network.Database, []string{"subnetIds"}},
+		kubernetes.KeyLoadBalancer:              {network.Public, []string{"subnets"}},
+	}
 	for _, c := range allClaims(t) {
 		t.Run(c.name, func(t *testing.T) {
 			xr := c.xr(t)
@@ -202,26 +219,35 @@ func TestSelectorsFollowTheZones(t *testing.T) {
 			for _, z := range net(spec(xr))["availabilityZones"].([]any) {
 				zones = append(zones, z.(string))
 			}
-			var perZone []string
-			for _, u := range checkReferences(t, renderedAtConvergence(t, f, xr)).Uses {
-				if !u.Selector.Multi || !onePerZone(u.Matches, zones) {
-					continue
+			rendered := renderedAtConvergence(t, f, xr)
+			byKey := map[string]*unstructured.Unstructured{}
+			for _, r := range rendered {
+				byKey[r.Key] = r.Object
+			}
+			for _, u := range checkReferences(t, rendered).Uses {
+				if u.Always {
+					t.Errorf("%s: %s resolves Always; want the observed IDs (network.TierSubnets), as the resolver's partial applies would loop", u.Key, u.Path)
 				}
-				perZone = append(perZone, u.Key+" "+u.Path)
-				if why, ok := replaceOnlySubnets[u.Key]; ok {
-					if u.Always {
-						t.Errorf("%s: %s resolves Always, but %s: after a zone change upjet would refuse the update and the resource would stay Synced=False", u.Key, u.Path, why)
-					}
-					continue
-				}
-				if !u.Always {
-					t.Errorf("%s: %s matches one %s per zone (%v) but does not resolve Always: a zone added or removed would never reach %s", u.Key, u.Path, u.Selector.Wanted(), u.Matches, u.Selector.Field)
+				if _, replaceOnly := replaceOnlySubnets[u.Key]; u.Selector.Multi && onePerZone(u.Matches, zones) && !replaceOnly {
+					t.Errorf("%s: %s still selects one %s per zone at convergence: a zone added or removed would never reach it", u.Key, u.Path, u.Selector.Wanted())
 				}
 			}
-			if len(perZone) == 0 {
-				t.Error("want the multi-subnet selectors found, found none matching one resource per zone")
+			for key, fw := range followers {
+				r, ok := byKey[key]
+				if !ok {
+					continue // a platform without a database or a load balancer
+				}
+				var want []string
+				for _, z := range zones {
+					id, _, _ := unstructured.NestedString(byKey[network.KeySubnet(fw.tier, z)].Object, "status", "atProvider", "id")
+					want = append(want, id)
+				}
+				slices.Sort(want)
+				got, _, _ := unstructured.NestedStringSlice(r.Object, append([]string{"spec", "forProvider"}, fw.field...)...)
+				if d := cmp.Diff(want, got); d != "" {
+					t.Errorf("%s: spec.forProvider.%s should be the observed IDs of the %s subnets of every zone, sorted (-want +got):\n%s", key, strings.Join(fw.field, "."), fw.tier, d)
+				}
 			}
-			t.Logf("selectors matching one resource per zone: %v", perZone)
 		})
 	}
 }

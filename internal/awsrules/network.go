@@ -54,16 +54,35 @@ func zones(subnets []*unstructured.Unstructured) []string {
 }
 
 // twoZones judges that the subnets a selector picks span two zones.
-func twoZones(id, group, kind, field string, path ...any) func(*Render) []Violation {
+// twoZones checks the subnets a resource names, by their IDs in the field
+// literal (under spec.forProvider) or, while it has none, by the selector
+// beside it.
+func twoZones(id, group, kind, literal, selector string) func(*Render) []Violation {
 	return func(r *Render) []Violation {
 		var out []Violation
 		for _, o := range r.Of(group, kind) {
-			if z := zones(r.SelectedByLabels(o, gEC2, "Subnet", path...)); len(z) < 2 {
-				out = append(out, violation(id, o, field, fmt.Sprint(z), "the selected subnets span fewer than two Availability Zones"))
+			field, subnets := "spec.forProvider."+selector, r.SelectedByLabels(o, gEC2, "Subnet", selector)
+			if ids, _ := fp(o, literal).([]any); len(ids) > 0 {
+				field, subnets = "spec.forProvider."+literal, r.subnetsByID(ids)
+			}
+			if z := zones(subnets); len(z) < 2 {
+				out = append(out, violation(id, o, field, fmt.Sprint(z), "the named subnets span fewer than two Availability Zones"))
 			}
 		}
 		return out
 	}
+}
+
+// subnetsByID is the rendered subnets whose ID AWS reports is one of ids.
+func (r *Render) subnetsByID(ids []any) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, s := range r.Of(gEC2, "Subnet") {
+		id, _, _ := unstructured.NestedString(s.Object, "status", "atProvider", "id")
+		if id != "" && slices.Contains(ids, any(id)) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func networkRules() []Rule {
@@ -110,13 +129,13 @@ func networkRules() []Rule {
 		Kinds: []string{gRDS + "/SubnetGroup", gEC2 + "/Subnet"},
 		URL:   "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
 		Doc:   "DB subnet groups must contain at least one subnet in at least two AZs in the AWS Region (DBSubnetGroupDoesNotCoverEnoughAZs).",
-		Check: twoZones("db-subnet-group-two-zones", gRDS, "SubnetGroup", "spec.forProvider.subnetIdSelector", "subnetIdSelector"),
+		Check: twoZones("db-subnet-group-two-zones", gRDS, "SubnetGroup", "subnetIds", "subnetIdSelector"),
 	}, {
 		ID:    "alb-two-zones",
 		Kinds: []string{gELB + "/LB", gEC2 + "/Subnet"},
 		URL:   "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html",
 		Doc:   "[Application Load Balancers] You must specify subnets from at least two Availability Zones.",
-		Check: twoZones("alb-two-zones", gELB, "LB", "spec.forProvider.subnetSelector", "subnetSelector"),
+		Check: twoZones("alb-two-zones", gELB, "LB", "subnets", "subnetSelector"),
 	}, {
 		ID:    "metric-alarm-period",
 		Kinds: []string{gCloudWatch + "/MetricAlarm"},

@@ -14,6 +14,13 @@ func subnet(key, tier, zone, cidr string) *unstructured.Unstructured {
 	return s
 }
 
+// observedSubnet is a subnet as AWS reports it, with its ID.
+func observedSubnet(key, tier, zone, cidr string) *unstructured.Unstructured {
+	s := subnet(key, tier, zone, cidr)
+	_ = unstructured.SetNestedField(s.Object, "subnet-"+key, "status", "atProvider", "id")
+	return s
+}
+
 func tierSel(tier string) map[string]any {
 	return map[string]any{"matchLabels": map[string]any{"platform.paynext.io/subnet-tier": tier}}
 }
@@ -46,6 +53,15 @@ func init() {
 			render: NewRender([]*unstructured.Unstructured{dbGroup, subnet("a", "database", "z1", "10.0.0.0/24"), subnet("b", "database", "z1", "10.0.1.0/24"),
 				subnet("c", "private", "z2", "10.0.2.0/24")}),
 			want: []Violation{{Rule: "db-subnet-group-two-zones", Resource: "db-subnets", Field: "spec.forProvider.subnetIdSelector", Value: "[z1]"}},
+		}, {
+			name: "observed IDs of two zones",
+			render: NewRender([]*unstructured.Unstructured{mr(gRDS, "SubnetGroup", "db-subnets", map[string]any{"subnetIds": []any{"subnet-a", "subnet-b"}}),
+				observedSubnet("a", "database", "z1", "10.0.0.0/24"), observedSubnet("b", "database", "z2", "10.0.1.0/24")}),
+		}, {
+			name: "observed IDs of one zone, though the tier spans two",
+			render: NewRender([]*unstructured.Unstructured{mr(gRDS, "SubnetGroup", "db-subnets", map[string]any{"subnetIds": []any{"subnet-a"}, "subnetIdSelector": tierSel("database")}),
+				observedSubnet("a", "database", "z1", "10.0.0.0/24"), observedSubnet("b", "database", "z2", "10.0.1.0/24")}),
+			want: []Violation{{Rule: "db-subnet-group-two-zones", Resource: "db-subnets", Field: "spec.forProvider.subnetIds", Value: "[z1]"}},
 		}},
 		"alb-two-zones": {{
 			name:   "two zones",

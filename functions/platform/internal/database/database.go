@@ -103,7 +103,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	}
 	policy := clusterPolicy(cfg, observed)
 	rs := []platform.Resource{
-		{Key: KeySubnetGroup, Object: subnetGroup(cfg)},
+		{Key: KeySubnetGroup, Object: subnetGroup(cfg, observed)},
 		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
 		{Key: KeyCluster, Object: cluster(cfg, policy)},
 		{Key: KeyLogGroup, Object: logGroup(cfg, policy)},
@@ -131,14 +131,18 @@ func instanceZones(cfg *platform.Config, observed platform.Observed) []platform.
 	return cfg.Zones
 }
 
-func subnetGroup(cfg *platform.Config) *rdsv1beta1.SubnetGroup {
+func subnetGroup(cfg *platform.Config, observed platform.Observed) *rdsv1beta1.SubnetGroup {
 	name := cfg.Prefix() + "-aurora"
+	var held rdsv1beta1.SubnetGroup
+	observed.Get(KeySubnetGroup, &held)
+	subnets, selector := network.TierSubnets(cfg, observed, network.Database, held.Spec.ForProvider.SubnetIds)
 	return &rdsv1beta1.SubnetGroup{
 		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeySubnetGroup, name),
 		Spec: rdsv1beta1.SubnetGroupSpec{ForProvider: rdsv1beta1.SubnetGroupParameters{
 			Region:           ptr.To(cfg.Region),
 			Description:      ptr.To("PayNext " + string(cfg.Environment) + ": the database subnets, unreachable from the internet"),
-			SubnetIDSelector: network.SelectSubnets(network.Database),
+			SubnetIds:        subnets,
+			SubnetIDSelector: selector,
 			Tags:             cfg.Tags(platform.TierDatabase, name),
 		}},
 	}

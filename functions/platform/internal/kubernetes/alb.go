@@ -30,6 +30,9 @@ const NoCertificateMessage = "no listeners: set spec.kubernetes.ingress.certific
 func LoadBalancerName(cfg *platform.Config) string { return cfg.Prefix() + "-alb" }
 
 func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.Resource {
+	var held elbv2v1beta1.LB
+	observed.Get(KeyLoadBalancer, &held)
+	subnets, selector := network.TierSubnets(cfg, observed, network.Public, held.Spec.ForProvider.Subnets)
 	lb := &elbv2v1beta1.LB{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyLoadBalancer),
 		Spec: elbv2v1beta1.LBSpec{ForProvider: elbv2v1beta1.LBParameters{
@@ -37,7 +40,8 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			Name:                     ptr.To(LoadBalancerName(cfg)),
 			LoadBalancerType:         ptr.To("application"),
 			Internal:                 ptr.To(false),
-			SubnetSelector:           network.SelectSubnets(network.Public),
+			Subnets:                  subnets,
+			SubnetSelector:           selector,
 			SecurityGroupSelector:    platform.Select(security.KeyALBSecurityGroup),
 			DropInvalidHeaderFields:  ptr.To(true),
 			DesyncMitigationMode:     ptr.To("strictest"),
@@ -54,8 +58,7 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 	}
 	// ELB refuses to delete a protected load balancer (OperationNotPermitted):
 	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
-	var o elbv2v1beta1.LB
-	observedProtection := observed.Get(KeyLoadBalancer, &o) && ptr.Deref(o.Status.AtProvider.EnableDeletionProtection, false)
+	observedProtection := ptr.Deref(held.Status.AtProvider.EnableDeletionProtection, false)
 	lb.Spec.DeletionPolicy = cfg.KeepWhileProtected(DeletionProtection(cfg), observedProtection)
 	tg := &elbv2v1beta1.LBTargetGroup{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyTargetGroup),

@@ -42,7 +42,7 @@ func internetReplies(n int) []aclRule {
 	}
 }
 
-func networkACLs(cfg *platform.Config) ([]platform.Resource, error) {
+func networkACLs(cfg *platform.Config, observed platform.Observed) ([]platform.Resource, error) {
 	vpc := cfg.VPCCIDR.String()
 	rules := map[SubnetTier][]aclRule{
 		// The load balancers take HTTPS (and HTTP, only to redirect it) from
@@ -77,7 +77,7 @@ func networkACLs(cfg *platform.Config) ([]platform.Resource, error) {
 	var rs []platform.Resource
 	for _, tier := range SubnetTiers {
 		aclKey := KeyNetworkACL(tier)
-		rs = append(rs, platform.Resource{Key: aclKey, Object: networkACL(cfg, tier)})
+		rs = append(rs, platform.Resource{Key: aclKey, Object: networkACL(cfg, observed, tier)})
 		for _, r := range rules[tier] {
 			key := aclKey + "-" + r.name
 			rs = append(rs, platform.Resource{Key: key, Object: aclRuleObject(cfg, key, aclKey, r)})
@@ -87,15 +87,19 @@ func networkACLs(cfg *platform.Config) ([]platform.Resource, error) {
 }
 
 // networkACL is the ACL of a subnet tier, associated with every subnet of
-// that tier through a selector on the subnets' tier label.
-func networkACL(cfg *platform.Config, tier SubnetTier) *ec2v1beta1.NetworkACL {
+// that tier (see TierSubnets).
+func networkACL(cfg *platform.Config, observed platform.Observed, tier SubnetTier) *ec2v1beta1.NetworkACL {
 	key := KeyNetworkACL(tier)
+	var held ec2v1beta1.NetworkACL
+	observed.Get(key, &held)
+	subnets, selector := TierSubnets(cfg, observed, tier, held.Spec.ForProvider.SubnetIds)
 	acl := &ec2v1beta1.NetworkACL{
 		ObjectMeta: cfg.Meta(platform.TierNetwork, key),
 		Spec: ec2v1beta1.NetworkACLSpec{ForProvider: ec2v1beta1.NetworkACLParameters{
 			Region:           ptr.To(cfg.Region),
 			VPCIDSelector:    platform.Select(KeyVPC),
-			SubnetIDSelector: SelectSubnets(tier),
+			SubnetIds:        subnets,
+			SubnetIDSelector: selector,
 			Tags:             cfg.Tags(platform.TierNetwork, name(cfg, key)),
 		}},
 	}

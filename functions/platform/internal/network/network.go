@@ -8,6 +8,8 @@ package network
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
@@ -41,20 +43,33 @@ const (
 	KeyDefaultSecurityGroup = "default-security-group"
 )
 
-// SelectSubnets selects every subnet of a tier of this platform. It resolves
-// Always: crossplane-runtime otherwise keeps the IDs it found first, and a
-// zone added to or removed from the claim would never reach the field.
-// https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reference/reference.go (IsNoOp)
-// Only for fields AWS changes in place; see SelectSubnetsAtCreation.
-func SelectSubnets(tier SubnetTier) *xpv1.Selector {
-	s := SelectSubnetsAtCreation(tier)
-	s.Policy = &xpv1.Policy{Resolve: ptr.To(xpv1.ResolvePolicyAlways)}
-	return s
+// TierSubnets is how a resource AWS updates in place names every subnet of a
+// tier: their observed IDs, sorted (so a reorder of the claim's zones changes
+// nothing), once the subnet of every zone is observed; until then the IDs the
+// resource already holds (held: a zone just added keeps the others), and for
+// a resource not created yet a selector resolved once.
+//
+// Not a selector that resolves Always, though that follows the zones too:
+// crossplane-runtime's reference resolver server-side applies only the fields
+// a resolution changed, under one field manager, so re-resolving the subnets
+// alone removes the resource's other resolved reference (vpcId), whose
+// re-resolution then removes the subnets, and so on for ever. The e2e caught
+// a NetworkACL updated twice a second that way.
+// https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reconciler/managed/api.go (APISimpleReferenceResolver)
+func TierSubnets(cfg *platform.Config, observed platform.Observed, tier SubnetTier, held []*string) ([]*string, *xpv1.Selector) {
+	if ids := SubnetIDs(cfg, observed, tier); ids != nil {
+		slices.SortFunc(ids, func(a, b *string) int { return strings.Compare(*a, *b) })
+		return ids, nil
+	}
+	if len(held) > 0 {
+		return held, nil
+	}
+	return nil, SelectSubnetsAtCreation(tier)
 }
 
 // SelectSubnetsAtCreation selects the subnets of a tier once, when the
-// resource is created, for fields AWS can only change by replacing the
-// resource (Terraform's ForceNew): re-resolved after a zone change, upjet
+// resource is created: for a new resource that TierSubnets cannot name yet,
+// and for fields AWS can only change by replacing the resource (Terraform's ForceNew): re-resolved after a zone change, upjet
 // would refuse the update and the resource would stay Synced=False, blocking
 // every later change to it. A zone change reaches such a resource only when
 // it is replaced on purpose.
@@ -91,7 +106,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	}
 	rs = append(rs, routing(cfg, observed)...)
 	rs = append(rs, endpoints(cfg)...)
-	nacls, err := networkACLs(cfg)
+	nacls, err := networkACLs(cfg, observed)
 	if err != nil {
 		return nil, err
 	}
