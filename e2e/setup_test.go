@@ -262,9 +262,9 @@ func startFakeProvider(ctx context.Context, e *environment, kinds []schema.Group
 
 const (
 	// providerPollInterval is the provider's --poll. Its default is 10m;
-	// the suite polls every minute so that selectors with policy.resolve
-	// Always, which re-resolve on a poll, pick up new targets within a
-	// scenario's patience.
+	// the suite polls every minute so that what only a poll reconciles (an
+	// unresolvable selector staying unresolved, in the negative scenario)
+	// shows within a scenario's patience.
 	providerPollInterval = time.Minute
 	// providerMaxReconcileRate is --max-reconcile-rate, the provider's
 	// default.
