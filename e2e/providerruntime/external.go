@@ -29,10 +29,12 @@ const (
 type connector struct {
 	aws *AWS
 	gvk schema.GroupVersionKind
+	// nonTerraform are the kind's forProvider fields Terraform never sees.
+	nonTerraform [][]string
 }
 
 func (c *connector) Connect(_ context.Context, _ resource.Managed) (managed.ExternalClient, error) {
-	return &externalClient{aws: c.aws, gvk: c.gvk}, nil
+	return &externalClient{aws: c.aws, gvk: c.gvk, nonTerraform: c.nonTerraform}, nil
 }
 
 // externalClient is the external client of one kind. Like the provider's, it finds
@@ -40,8 +42,9 @@ func (c *connector) Connect(_ context.Context, _ resource.Managed) (managed.Exte
 // what AWS reports (internal/fakeaws derives it), and reports the resource up
 // to date when AWS holds the spec the managed resource asks for.
 type externalClient struct {
-	aws *AWS
-	gvk schema.GroupVersionKind
+	aws          *AWS
+	gvk          schema.GroupVersionKind
+	nonTerraform [][]string
 }
 
 func (c *externalClient) Observe(_ context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
@@ -170,13 +173,17 @@ func (c *externalClient) observe(mg resource.Managed) (*composed.Unstructured, e
 
 // forProvider is the spec AWS is asked to hold, as JSON: two specs are the
 // same external state when their JSON is, set-typed lists compared without
-// order (SetFields).
+// order (SetFields) and fields Terraform never sees left out
+// (nonTerraformFields).
 func (c *externalClient) forProvider(mg resource.Managed) (string, error) {
 	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg)
 	if err != nil {
 		return "", errors.Wrap(err, "cannot convert the managed resource")
 	}
 	fp, _, _ := unstructured.NestedFieldNoCopy(obj, "spec", "forProvider")
+	for _, path := range c.nonTerraform {
+		dropAt(fp, path)
+	}
 	spec, err := c.aws.setFields().canonical(c.gvk, fp)
 	return spec, errors.Wrap(err, "cannot serialise spec.forProvider")
 }

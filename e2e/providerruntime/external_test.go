@@ -154,6 +154,27 @@ func TestSpecChangeUpdates(t *testing.T) {
 	}
 }
 
+// A change only to fields Terraform never sees (a selector, tf:"-") is no
+// external update: the provider's Terraform plan would show no change.
+func TestSelectorOnlyChangeIsNoUpdate(t *testing.T) {
+	w := newWorld(t, vpc("v"))
+	w.reconcile("v", 4)
+	v := w.get("v")
+	// Optional, so matching nothing is no error and leaves the ID empty.
+	v.Spec.ForProvider.IPv4IpamPoolIDSelector = &xpv1.Selector{
+		MatchLabels: map[string]string{"nothing": "matches"},
+		Policy:      &xpv1.Policy{Resolution: ptr.To(xpv1.ResolutionPolicyOptional)},
+	}
+	if err := w.c.Update(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+	w.reconcile("v", 3)
+	id := meta.GetExternalName(v)
+	if diff := cmp.Diff([]string{"create ec2.aws.upbound.io/VPC network-vpc " + id}, w.operations()); diff != "" {
+		t.Errorf("want the create only: a selector is not a Terraform attribute (-want +got):\n%s", diff)
+	}
+}
+
 // Deletion follows crossplane-runtime's management policy resolver: the
 // external resource goes only when deletionPolicy and managementPolicies
 // both allow it; the finalizer goes either way.

@@ -80,7 +80,7 @@ func reconcilerOptions(mgr ctrl.Manager, gvk schema.GroupVersionKind, mg xpresou
 	log := logging.NewLogrLogger(o.Logger.WithValues("controller", name))
 	//nolint:staticcheck // The provider's controllers use this recorder.
 	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name))
-	conn := &connector{aws: aws, gvk: gvk}
+	conn := &connector{aws: aws, gvk: gvk, nonTerraform: nonTerraformFields(forProviderType(mg))}
 	var initializers managed.InitializerChain
 	// provider-aws's AddExternalTagsField: every kind with a tags map gets
 	// upjet's tagger (crossplane-kind, -name, -providerconfig tags).
