@@ -102,12 +102,18 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		return nil, nil
 	}
 	policy := clusterPolicy(cfg, observed)
-	rs := []platform.Resource{
-		{Key: KeySubnetGroup, Object: subnetGroup(cfg, observed)},
+	var rs []platform.Resource
+	// AWS needs the subnets at creation: a new group waits until they are
+	// observed (network.TierSubnets), and the cluster's selector with it; one
+	// that exists is always rendered, or Crossplane would delete it.
+	if g := subnetGroup(cfg, observed); g.Spec.ForProvider.SubnetIds != nil || observed.Has(KeySubnetGroup) {
+		rs = append(rs, platform.Resource{Key: KeySubnetGroup, Object: g})
+	}
+	rs = append(rs, []platform.Resource{
 		{Key: KeyParameterGroup, Object: parameterGroup(cfg)},
 		{Key: KeyCluster, Object: cluster(cfg, policy)},
 		{Key: KeyLogGroup, Object: logGroup(cfg, policy)},
-	}
+	}...)
 	for _, z := range instanceZones(cfg, observed) {
 		rs = append(rs, platform.Resource{Key: KeyInstance(z.Name), Object: instance(cfg, z.Name, policy)})
 	}
@@ -135,15 +141,14 @@ func subnetGroup(cfg *platform.Config, observed platform.Observed) *rdsv1beta1.S
 	name := cfg.Prefix() + "-aurora"
 	var held rdsv1beta1.SubnetGroup
 	observed.Get(KeySubnetGroup, &held)
-	subnets, selector := network.TierSubnets(cfg, observed, network.Database, held.Spec.ForProvider.SubnetIds)
+	subnets := network.TierSubnets(cfg, observed, network.Database, held.Spec.ForProvider.SubnetIds)
 	return &rdsv1beta1.SubnetGroup{
 		ObjectMeta: cfg.NamedMeta(platform.TierDatabase, KeySubnetGroup, name),
 		Spec: rdsv1beta1.SubnetGroupSpec{ForProvider: rdsv1beta1.SubnetGroupParameters{
-			Region:           ptr.To(cfg.Region),
-			Description:      ptr.To("PayNext " + string(cfg.Environment) + ": the database subnets, unreachable from the internet"),
-			SubnetIds:        subnets,
-			SubnetIDSelector: selector,
-			Tags:             cfg.Tags(platform.TierDatabase, name),
+			Region:      ptr.To(cfg.Region),
+			Description: ptr.To("PayNext " + string(cfg.Environment) + ": the database subnets, unreachable from the internet"),
+			SubnetIds:   subnets,
+			Tags:        cfg.Tags(platform.TierDatabase, name),
 		}},
 	}
 }

@@ -31,8 +31,8 @@ func LoadBalancerName(cfg *platform.Config) string { return cfg.Prefix() + "-alb
 
 func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	var held elbv2v1beta1.LB
-	observed.Get(KeyLoadBalancer, &held)
-	subnets, selector := network.TierSubnets(cfg, observed, network.Public, held.Spec.ForProvider.Subnets)
+	exists := observed.Get(KeyLoadBalancer, &held)
+	subnets := network.TierSubnets(cfg, observed, network.Public, held.Spec.ForProvider.Subnets)
 	lb := &elbv2v1beta1.LB{
 		ObjectMeta: cfg.Meta(platform.TierKubernetes, KeyLoadBalancer),
 		Spec: elbv2v1beta1.LBSpec{ForProvider: elbv2v1beta1.LBParameters{
@@ -41,7 +41,6 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			LoadBalancerType:         ptr.To("application"),
 			Internal:                 ptr.To(false),
 			Subnets:                  subnets,
-			SubnetSelector:           selector,
 			SecurityGroupSelector:    platform.Select(security.KeyALBSecurityGroup),
 			DropInvalidHeaderFields:  ptr.To(true),
 			DesyncMitigationMode:     ptr.To("strictest"),
@@ -75,9 +74,12 @@ func loadBalancer(cfg *platform.Config, observed platform.Observed) []platform.R
 			Tags: cfg.Tags(platform.TierKubernetes, cfg.IngressTargetGroupName()),
 		}},
 	}
-	rs := []platform.Resource{
-		{Key: KeyLoadBalancer, Object: lb},
-		{Key: KeyTargetGroup, Object: tg},
+	rs := []platform.Resource{{Key: KeyTargetGroup, Object: tg}}
+	// AWS needs the subnets at creation: a new load balancer waits until
+	// they are observed (network.TierSubnets); one that exists is always
+	// rendered, or Crossplane would delete it.
+	if subnets != nil || exists {
+		rs = append([]platform.Resource{{Key: KeyLoadBalancer, Object: lb}}, rs...)
 	}
 	// provider-aws resolves resourceArnSelector only against apigateway
 	// Stage, so the ALB's ARN is set once AWS reports it (it carries an ID

@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -231,9 +232,31 @@ func TestAddonVersionsCoverEverySupportedVersion(t *testing.T) {
 	}
 }
 
+// publicSubnets is the observed public subnet of every zone of cfg, with the
+// IDs in the reverse of the zones' order.
+func publicSubnets(cfg *platform.Config) platform.Observed {
+	var out []platform.Observed
+	for i, z := range cfg.Zones {
+		out = append(out, platformtest.Observed(network.KeySubnet(network.Public, z.Name), "ec2.aws.upbound.io/v1beta1", "Subnet",
+			map[string]any{"id": fmt.Sprintf("subnet-%d", len(cfg.Zones)-i)}))
+	}
+	return platformtest.Merge(out...)
+}
+
 func TestLoadBalancer(t *testing.T) {
-	noCert := render(t, config(v1alpha1.EnvironmentProd), nil)
+	if _, ok := render(t, config(v1alpha1.EnvironmentProd), nil)[KeyLoadBalancer]; ok {
+		t.Error("the ALB must wait for its subnets to be observed: AWS needs them at creation, and a selector would leave the resolver owning the list")
+	}
+	cfg := config(v1alpha1.EnvironmentProd)
+	noCert := render(t, cfg, publicSubnets(cfg))
 	lb := noCert[KeyLoadBalancer].(*elbv2v1beta1.LB).Spec.ForProvider
+	var want []string
+	for i := range cfg.Zones {
+		want = append(want, fmt.Sprintf("subnet-%d", i+1))
+	}
+	if d := cmp.Diff(want, derefAll(lb.Subnets)); d != "" || lb.SubnetSelector != nil {
+		t.Errorf("want the ALB on the observed public subnets, sorted, and no selector (-want +got):\n%s", d)
+	}
 	if *lb.Internal || !*lb.DropInvalidHeaderFields || !*lb.EnableDeletionProtection || !*lb.AccessLogs[0].Enabled {
 		t.Errorf("want an internet-facing ALB dropping invalid headers, deletion-protected in prod, with access logs; got %+v", lb)
 	}
@@ -245,7 +268,7 @@ func TestLoadBalancer(t *testing.T) {
 	}
 	withCert := render(t, config(v1alpha1.EnvironmentProd, func(s *v1alpha1.PlatformSpec) {
 		s.Kubernetes.Ingress.CertificateARN = "arn:aws:acm:us-west-2:111122223333:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc"
-	}), nil)
+	}), publicSubnets(cfg))
 	https := withCert[keyHTTPS].(*elbv2v1beta1.LBListener).Spec.ForProvider
 	if *https.SSLPolicy != TLSPolicy || *https.Protocol != "HTTPS" {
 		t.Errorf("want HTTPS with the TLS 1.3/1.2 policy, got %s %s", *https.Protocol, *https.SSLPolicy)
@@ -271,7 +294,8 @@ func derefAll(ps []*string) []string {
 // are unprotected and go with the claim.
 func TestProtectedClusterAndLoadBalancerAreKept(t *testing.T) {
 	for _, env := range []v1alpha1.Environment{v1alpha1.EnvironmentDev, v1alpha1.EnvironmentStaging, v1alpha1.EnvironmentProd} {
-		rs := render(t, config(env), keyObserved)
+		cfg := config(env)
+		rs := render(t, cfg, platformtest.Merge(keyObserved, publicSubnets(cfg)))
 		c := rs[KeyCluster].(*eksv1beta1.Cluster)
 		lb := rs[KeyLoadBalancer].(*elbv2v1beta1.LB)
 		want := env == v1alpha1.EnvironmentProd

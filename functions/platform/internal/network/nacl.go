@@ -92,15 +92,15 @@ func networkACL(cfg *platform.Config, observed platform.Observed, tier SubnetTie
 	key := KeyNetworkACL(tier)
 	var held ec2v1beta1.NetworkACL
 	observed.Get(key, &held)
-	subnets, selector := TierSubnets(cfg, observed, tier, held.Spec.ForProvider.SubnetIds)
+	// Created without subnets until they are observed: see TierSubnets.
+	subnets := TierSubnets(cfg, observed, tier, held.Spec.ForProvider.SubnetIds)
 	acl := &ec2v1beta1.NetworkACL{
 		ObjectMeta: cfg.Meta(platform.TierNetwork, key),
 		Spec: ec2v1beta1.NetworkACLSpec{ForProvider: ec2v1beta1.NetworkACLParameters{
-			Region:           ptr.To(cfg.Region),
-			VPCIDSelector:    platform.Select(KeyVPC),
-			SubnetIds:        subnets,
-			SubnetIDSelector: selector,
-			Tags:             cfg.Tags(platform.TierNetwork, name(cfg, key)),
+			Region:        ptr.To(cfg.Region),
+			VPCIDSelector: platform.Select(KeyVPC),
+			SubnetIds:     subnets,
+			Tags:          cfg.Tags(platform.TierNetwork, name(cfg, key)),
 		}},
 	}
 	return acl

@@ -46,30 +46,37 @@ const (
 // TierSubnets is how a resource AWS updates in place names every subnet of a
 // tier: their observed IDs, sorted (so a reorder of the claim's zones changes
 // nothing), once the subnet of every zone is observed; until then the IDs the
-// resource already holds (held: a zone just added keeps the others), and for
-// a resource not created yet a selector resolved once.
+// resource already holds (held: a zone just added keeps the others), and nil
+// for a resource not created yet, which then waits (a network ACL is created
+// without subnets; a load balancer or DB subnet group is not rendered).
 //
-// Not a selector that resolves Always, though that follows the zones too:
-// crossplane-runtime's reference resolver server-side applies only the fields
-// a resolution changed, under one field manager, so re-resolving the subnets
-// alone removes the resource's other resolved reference (vpcId), whose
-// re-resolution then removes the subnets, and so on for ever. The e2e caught
-// a NetworkACL updated twice a second that way.
+// Never a selector, though one resolving Always would follow the zones too:
+//   - crossplane-runtime's reference resolver server-side applies only the
+//     fields a resolution changed, under one field manager, so re-resolving
+//     the subnets alone removes the resource's other resolved reference
+//     (vpcId), whose re-resolution then removes the subnets, for ever (the
+//     e2e caught a NetworkACL updated twice a second);
+//   - these lists are x-kubernetes-list-type: set, which server-side apply
+//     merges per element: IDs a selector once resolved stay owned by the
+//     resolver's field manager, and no later list the function renders can
+//     remove them (the e2e caught network ACLs keeping a removed zone's
+//     subnet).
+//
 // https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reconciler/managed/api.go (APISimpleReferenceResolver)
-func TierSubnets(cfg *platform.Config, observed platform.Observed, tier SubnetTier, held []*string) ([]*string, *xpv1.Selector) {
+func TierSubnets(cfg *platform.Config, observed platform.Observed, tier SubnetTier, held []*string) []*string {
 	if ids := SubnetIDs(cfg, observed, tier); ids != nil {
 		slices.SortFunc(ids, func(a, b *string) int { return strings.Compare(*a, *b) })
-		return ids, nil
+		return ids
 	}
 	if len(held) > 0 {
-		return held, nil
+		return held
 	}
-	return nil, SelectSubnetsAtCreation(tier)
+	return nil
 }
 
 // SelectSubnetsAtCreation selects the subnets of a tier once, when the
-// resource is created: for a new resource that TierSubnets cannot name yet,
-// and for fields AWS can only change by replacing the resource (Terraform's ForceNew): re-resolved after a zone change, upjet
+// resource is created, for fields AWS can only change by replacing the
+// resource (Terraform's ForceNew): re-resolved after a zone change, upjet
 // would refuse the update and the resource would stay Synced=False, blocking
 // every later change to it. A zone change reaches such a resource only when
 // it is replaced on purpose.
