@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	"k8s.io/utils/ptr"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
@@ -39,5 +40,22 @@ func TestTierSubnets(t *testing.T) {
 				t.Errorf("TierSubnets IDs (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestNewNetworkACLsHaveNoSubnetSelector: a network ACL is created without
+// subnets and takes them once observed; a selector would leave the
+// resolver's field manager owning the set-typed list's elements, and a
+// removed zone's subnet could then never leave it.
+func TestNewNetworkACLsHaveNoSubnetSelector(t *testing.T) {
+	rs := render(t, config(v1alpha1.EnvironmentProd, "", "us-west-2a", "us-west-2b"))
+	for _, tier := range SubnetTiers {
+		acl, ok := rs[KeyNetworkACL(tier)].(*ec2v1beta1.NetworkACL)
+		if !ok {
+			t.Fatalf("no network ACL for the %s tier", tier)
+		}
+		if p := acl.Spec.ForProvider; p.SubnetIDSelector != nil || p.SubnetIds != nil {
+			t.Errorf("%s: a new network ACL should name no subnets yet, got selector %+v, IDs %v", tier, p.SubnetIDSelector, p.SubnetIds)
+		}
 	}
 }
