@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -141,8 +142,12 @@ func TestPushToAPlainOCIRegistry(t *testing.T) {
 		if diff := cmp.Diff(want, annotations); diff != "" {
 			t.Errorf("%s: want only the package.yaml layer annotated base (-want +got):\n%s", repo, diff)
 		}
-		if !strings.Contains(out.String(), "push: "+repo+"  90% of 3.1 MB") || !strings.Contains(out.String(), "push: pushed "+ref+" (3.1 MB uploaded)") {
-			t.Errorf("%s: want progress lines through 90%% of the 3.1 MB and the pushed reference, got:\n%s", repo, out.String())
+		// How many progress updates go-containerregistry sends, and whether
+		// the last reaches 100%, depends on timing (on loopback the first can
+		// already be 90% or the whole), so only a progress line is certain.
+		progress := regexp.MustCompile(`(?m)^push: ` + regexp.QuoteMeta(repo) + ` +[0-9]+% of 3\.1 MB$`)
+		if !progress.MatchString(out.String()) || !strings.Contains(out.String(), "push: pushed "+ref+" (3.1 MB uploaded)") {
+			t.Errorf("%s: want a progress line of the 3.1 MB and the pushed reference, got:\n%s", repo, out.String())
 		}
 	}
 }
