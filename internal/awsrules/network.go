@@ -53,7 +53,6 @@ func zones(subnets []*unstructured.Unstructured) []string {
 	return out
 }
 
-// twoZones judges that the subnets a selector picks span two zones.
 // twoZones checks the subnets a resource names, by their IDs in the field
 // literal (under spec.forProvider) or, while it has none, by the selector
 // beside it.

@@ -63,6 +63,10 @@ const (
 //     subnet).
 //
 // https://github.com/crossplane/crossplane-runtime/blob/v2.2.0/pkg/reconciler/managed/api.go (APISimpleReferenceResolver)
+// https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy (a set's items are owned one by one)
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAcl.html (VpcId only: no subnets at creation)
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html (an ALB's Subnets at creation)
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (SubnetIds required)
 func TierSubnets(cfg *platform.Config, observed platform.Observed, tier SubnetTier, held []*string) []*string {
 	if ids := SubnetIDs(cfg, observed, tier); ids != nil {
 		slices.SortFunc(ids, func(a, b *string) int { return strings.Compare(*a, *b) })
