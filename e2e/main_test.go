@@ -11,9 +11,16 @@
 //
 // Scenarios share one control plane and run in the order of their files
 // (scenario1_apply … scenario9_unresolved): the example claims are applied,
-// edited and deleted first, then prod is applied again with AWS faults, zones
-// are added and removed, and the held-out claims come last. Each scenario
-// that needs a claim applies it first if it is missing, so any one runs alone
+// edited and deleted first, then prod is applied again with AWS faults.
+// Then four scenarios run together (t.Parallel), each on a claim no other
+// scenario touches by then: a zone added to staging, a zone removed from
+// dev, and the held-out eu-central-1 and sandbox claims. Most of their time
+// is spent waiting on Crossplane's and the provider's requeues, so together
+// they take about as long as the longest, not the sum. The faults scenario
+// stays alone: it expects every resource that met an injected error to show
+// one, and in a trial run beside the others one resource's only error
+// reached neither its Synced condition nor an event. Each scenario that
+// needs a claim applies it first if it is missing, so any one runs alone
 // with -run.
 package e2e
 

@@ -16,7 +16,7 @@ import (
 )
 
 // TestAddingAZoneReachesEveryMultiSubnetResource adds us-west-2d to the live
-// prod platform. crossplane-runtime resolves a selector once and keeps the
+// staging platform. crossplane-runtime resolves a selector once and keeps the
 // IDs it found, so the platform's multi-subnet resources that AWS updates in
 // place (load balancer, EKS cluster, network ACLs, DB subnet group) name
 // their subnets by observed IDs (literalSubnetFields); this proves they
@@ -27,15 +27,16 @@ import (
 // Proxy keep the subnets they were created with (AWS cannot change them in
 // place): they must stay Synced, not refuse the change.
 func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
+	t.Parallel() // owns the staging claim (see main_test.go)
 	ctx := context.Background()
-	c, xr, _ := readyPlatform(ctx, t, "prod")
+	c, xr, _ := readyPlatform(ctx, t, "staging")
 	mark := env.journal.Len()
 	const zone = "us-west-2d"
 	zones, _, _ := unstructured.NestedStringSlice(c.Object, "spec", "network", "availabilityZones")
 	_ = unstructured.SetNestedStringSlice(c.Object, append(zones, zone), "spec", "network", "availabilityZones")
 	edited := time.Now()
 	if err := env.c.Update(ctx, c); err != nil {
-		t.Fatalf("cannot add %s to the prod claim: %v", zone, err)
+		t.Fatalf("cannot add %s to the staging claim: %v", zone, err)
 	}
 	var checked []string
 	took := eventually(t, 10*time.Minute, "every subnet selector resolves to the subnets it matches, "+zone+"'s included", func() error {
@@ -45,9 +46,9 @@ func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
 	})
 	env.record("zones: "+zone+" added → every multi-subnet resource holds its subnet", took)
 	if err := waitConditions(ctx, env.c, c, 5*time.Minute, "Ready", "Synced"); err != nil {
-		t.Errorf("the prod claim is not Ready with %s: %v", zone, err)
+		t.Errorf("the staging claim is not Ready with %s: %v", zone, err)
 	}
-	settles(t, mark, c.GetNamespace()+"/"+c.GetName(), "the prod platform with "+zone)
+	settles(t, mark, c.GetNamespace()+"/"+c.GetName(), "the staging platform with "+zone)
 	t.Logf("%s reached in %s: %s", zone, time.Since(edited).Round(time.Second), strings.Join(checked, "; "))
 }
 
@@ -57,6 +58,7 @@ func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
 // subnets: removing a zone they use needs them replaced, which README's "What
 // cannot be undone" says.)
 func TestRemovingAZoneLeavesNoStaleSubnet(t *testing.T) {
+	t.Parallel() // owns the dev claim (see main_test.go)
 	ctx := context.Background()
 	c, xr, _ := readyPlatform(ctx, t, "dev")
 	const zone = "us-west-2c"

@@ -15,6 +15,7 @@ import (
 // example claims: every rendered resource exists as rendered, the claim is
 // Ready with the rendered status outputs and its connection secret.
 func TestClaimInALongRegionIsAccepted(t *testing.T) {
+	t.Parallel() // owns the eu-central-1 claim (see main_test.go)
 	ctx := context.Background()
 	c := claim(t, "eu-central-1")
 	ensureNamespace(ctx, t, c.GetNamespace())

@@ -35,6 +35,7 @@ const (
 // that one object of that one claim is refused; nothing is faked in the
 // provider, and the other claims are untouched.
 func TestUnresolvableSelectorNamesTheResource(t *testing.T) {
+	t.Parallel() // owns the sandbox claim (see main_test.go)
 	ctx := context.Background()
 	refuse(ctx, t)
 	defer func() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end suite: builds (once, cached in bin/e2e) etcd, kube-apiserver,
-# kube-controller-manager, kubectl and Crossplane core from the module proxy,
+# kube-controller-manager and Crossplane core from the module proxy,
 # renders the example claims to convergence, builds the packages, and runs
 # the Go scenarios in e2e/ against that real control plane on 127.0.0.1.
 # Component logs stay in _output/e2e/run/logs.
@@ -43,5 +43,7 @@ log "prepared in $((SECONDS - start)) s; running the scenarios"
 export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-paynext-platform \
   E2E_CROSSPLANE_CRDS=$crossplane_dir/cluster/crds E2E_PROVIDER_CRDS=$out/crds \
   E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages
-go test -tags e2e -count=1 -v -timeout 75m ./e2e "$@"
+# -parallel: the last scenarios run together (e2e/main_test.go); the default,
+# GOMAXPROCS, would run only two at a time on a 2-core machine.
+go test -tags e2e -count=1 -v -parallel 8 -timeout 75m ./e2e "$@"
 log "passed in $((SECONDS - start)) s"
