@@ -49,22 +49,35 @@ type Render struct {
 	// byLabel indexes by the resource label selectors match, which differs
 	// from the key for keys longer than a label value (platform.ResourceLabel).
 	byLabel map[string]*unstructured.Unstructured
+	// byKind indexes by "group/Kind", each list in key order.
+	byKind map[string][]*unstructured.Unstructured
 	// InstanceIDs are values that differ every time the composite is created
 	// (its metadata.uid, say). A name that must never repeat across
 	// teardowns is unique only if it contains one of them.
 	InstanceIDs []string
 }
 
-// NewRender indexes objs by the resource label the platform's selectors match.
+// NewRender indexes objs by the resource label the platform's selectors
+// match and by kind, in key order.
 func NewRender(objs []*unstructured.Unstructured) *Render {
-	r := &Render{byLabel: map[string]*unstructured.Unstructured{}}
+	type keyed struct {
+		key string
+		obj *unstructured.Unstructured
+	}
+	ks := make([]keyed, 0, len(objs))
+	r := &Render{byLabel: map[string]*unstructured.Unstructured{}, byKind: map[string][]*unstructured.Unstructured{}}
 	for _, o := range objs {
-		r.objs = append(r.objs, o)
-		if l := o.GetLabels()[LabelResource]; l != "" {
+		ks = append(ks, keyed{Key(o), o})
+		if l := metaString(o, "labels", LabelResource); l != "" {
 			r.byLabel[l] = o
 		}
 	}
-	slices.SortFunc(r.objs, func(a, b *unstructured.Unstructured) int { return strings.Compare(Key(a), Key(b)) })
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for _, k := range ks {
+		r.objs = append(r.objs, k.obj)
+		gvk := k.obj.GroupVersionKind()
+		r.byKind[gvk.Group+"/"+gvk.Kind] = append(r.byKind[gvk.Group+"/"+gvk.Kind], k.obj)
+	}
 	return r
 }
 
@@ -76,22 +89,23 @@ func (r *Render) Len() int { return len(r.objs) }
 
 // Key is the composed resource key of o.
 func Key(o *unstructured.Unstructured) string {
-	if k := o.GetAnnotations()[AnnotationCompositionResource]; k != "" {
+	if k := metaString(o, "annotations", AnnotationCompositionResource); k != "" {
 		return k
 	}
-	return o.GetLabels()[LabelResource]
+	return metaString(o, "labels", LabelResource)
+}
+
+// metaString reads metadata.<field>[key] without copying the map (the
+// accessors of unstructured.Unstructured copy it on every call).
+func metaString(o *unstructured.Unstructured, field, key string) string {
+	m, _ := Dig(o.Object, "metadata", field).(map[string]any)
+	s, _ := m[key].(string)
+	return s
 }
 
 // Of is every resource of the API group and kind, in key order.
 func (r *Render) Of(group, kind string) []*unstructured.Unstructured {
-	var out []*unstructured.Unstructured
-	for _, o := range r.objs {
-		gv := o.GroupVersionKind()
-		if gv.Group == group && gv.Kind == kind {
-			out = append(out, o)
-		}
-	}
-	return out
+	return slices.Clip(r.byKind[group+"/"+kind])
 }
 
 // Selected is the resource a selector at path (under spec.forProvider)
