@@ -299,14 +299,50 @@ type IngressSpec struct {
 // +kubebuilder:validation:Enum=pci-dss;gdpr;sox;hipaa
 type ComplianceStandard string
 
-// ComplianceSpec lists the standards that switch on extra controls.
+// DefaultComplianceStandards hold a platform whose spec names none.
+var DefaultComplianceStandards = []ComplianceStandard{"pci-dss", "gdpr", "sox"}
+
+// ComplianceSpec lists the standards that switch on extra controls, and the
+// exceptions the platform's owners accept.
 type ComplianceSpec struct {
 	// Standards the platform is held to. Default [pci-dss, gdpr, sox].
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=4
 	Standards []ComplianceStandard `json:"standards,omitempty"`
+
+	// Exceptions accept a failing control until they expire: the control is
+	// reported "waived" with the reason, and "fail" again from the day after
+	// expires. At most one per control.
+	// +optional
+	// +listType=map
+	// +listMapKey=control
+	// +kubebuilder:validation:MaxItems=50
+	Exceptions []ComplianceException `json:"exceptions,omitempty"`
 }
+
+// ComplianceException accepts one failing control for a while.
+type ComplianceException struct {
+	// Control is the id of the control (status.compliance and make audit
+	// name them).
+	Control ControlID `json:"control"`
+
+	// Reason the control is accepted as failing: the compensating control,
+	// the ticket, who signed it off.
+	// +kubebuilder:validation:MinLength=10
+	// +kubebuilder:validation:MaxLength=500
+	Reason string `json:"reason"`
+
+	// Expires is the last day (UTC) the exception holds, as YYYY-MM-DD.
+	// +kubebuilder:validation:Format=date
+	// +kubebuilder:validation:Pattern=`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+	Expires string `json:"expires"`
+}
+
+// ControlID names a control of the compliance engine
+// (internal/compliance; a test keeps this list equal to its catalogue).
+// +kubebuilder:validation:Enum=s3-block-public-access;s3-tls-only;s3-kms-default-encryption;s3-versioning;s3-access-logs;s3-replication;s3-audit-object-lock;s3-acls-disabled;rds-encrypted-cmk;rds-not-public;rds-deletion-protection;rds-backup-retention;rds-iam-auth;rds-logs-exported;rds-tls-in-transit;rds-multi-az;rds-minor-version-upgrades;kms-rotation;kms-no-public-principal;secrets-cmk-rotation;efs-encrypted-cmk;sns-encrypted;cloudtrail-multi-region;cloudtrail-log-file-validation;cloudtrail-kms;cloudtrail-cloudwatch-logs;log-groups-kms-retention;vpc-flow-logs;guardduty-enabled;config-records-everything;default-security-group-closed;no-internet-admin-ports;internet-ingress-web-only;no-auto-public-ip;waf-on-alb;alb-tls;eks-secrets-encryption;eks-private-endpoint;eks-control-plane-logs;eks-supported-version;iam-no-admin-statements
+type ControlID string
 
 // LoggingSpec overrides the log retention of the environment profile.
 type LoggingSpec struct {
@@ -334,6 +370,36 @@ type PlatformStatus struct {
 	Database *DatabaseStatus `json:"database,omitempty"`
 	// +optional
 	Kubernetes *KubernetesStatus `json:"kubernetes,omitempty"`
+	// +optional
+	Compliance *ComplianceStatus `json:"compliance,omitempty"`
+}
+
+// ComplianceStatus is the compliance engine's verdict on the rendered
+// platform: the same results as `make audit` for the same claim.
+type ComplianceStatus struct {
+	// Standards the platform was judged against.
+	// +optional
+	Standards []ComplianceStandard `json:"standards,omitempty"`
+	// Counts of controls by result.
+	Counts ComplianceCounts `json:"counts"`
+	// Failing controls, by id.
+	// +optional
+	Failing []string `json:"failing,omitempty"`
+	// Warnings are controls that fail in dev where the profile relaxes them.
+	// +optional
+	Warnings []string `json:"warnings,omitempty"`
+	// Waived controls fail under an unexpired exception.
+	// +optional
+	Waived []string `json:"waived,omitempty"`
+}
+
+// ComplianceCounts are the number of controls with each result.
+type ComplianceCounts struct {
+	Pass   int `json:"pass"`
+	Fail   int `json:"fail"`
+	Warn   int `json:"warn"`
+	Waived int `json:"waived"`
+	Skip   int `json:"skip"`
 }
 
 // KubernetesStatus is the Kubernetes tier's output.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -126,7 +127,7 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	}
 	errs = append(errs, cidrList(path.Child("kubernetes", "ingress", "allowedCidrs"), s.Kubernetes.Ingress.AllowedCIDRs)...)
 	errs = append(errs, cidrList(path.Child("network", "egressCidrs"), s.Network.EgressCIDRs)...)
-	errs = append(errs, s.Compliance.validate(path.Child("compliance", "standards"))...)
+	errs = append(errs, s.Compliance.validate(path.Child("compliance"))...)
 	if r := s.Logging.RetentionDays; r != 0 && !contains(LogRetentionDays, r) {
 		errs = append(errs, field.NotSupported(path.Child("logging", "retentionDays"), r, retentionStrings()))
 	}
@@ -186,13 +187,32 @@ func (c *ComplianceSpec) validate(path *field.Path) field.ErrorList {
 	for i, s := range c.Standards {
 		switch {
 		case !contains(known, s):
-			errs = append(errs, field.NotSupported(path.Index(i), s, known))
+			errs = append(errs, field.NotSupported(path.Child("standards").Index(i), s, known))
 		case seen[s]:
-			errs = append(errs, field.Duplicate(path.Index(i), s))
+			errs = append(errs, field.Duplicate(path.Child("standards").Index(i), s))
 		}
 		seen[s] = true
 	}
+	controls := map[ControlID]bool{}
+	for i, e := range c.Exceptions {
+		p := path.Child("exceptions").Index(i)
+		if controls[e.Control] {
+			errs = append(errs, field.Duplicate(p.Child("control"), e.Control))
+		}
+		controls[e.Control] = true
+		if n := len(e.Reason); n < 10 || n > 500 {
+			errs = append(errs, field.Invalid(p.Child("reason"), e.Reason, "must say why in 10 to 500 characters"))
+		}
+		if _, err := e.ExpiresOn(); err != nil {
+			errs = append(errs, field.Invalid(p.Child("expires"), e.Expires, "must be a date, YYYY-MM-DD"))
+		}
+	}
 	return errs
+}
+
+// ExpiresOn is the exception's last day, at midnight UTC.
+func (e ComplianceException) ExpiresOn() (time.Time, error) {
+	return time.Parse(time.DateOnly, e.Expires)
 }
 
 func validateTags(path *field.Path, tags map[string]string, env Environment) field.ErrorList {

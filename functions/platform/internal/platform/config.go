@@ -187,7 +187,7 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		c.IngressCIDRs = []string{"0.0.0.0/0"}
 	}
 	if len(c.ComplianceStandards) == 0 {
-		c.ComplianceStandards = []v1alpha1.ComplianceStandard{"pci-dss", "gdpr", "sox"}
+		c.ComplianceStandards = v1alpha1.DefaultComplianceStandards
 	}
 	if s.AccountID != "" {
 		c.AccountID = s.AccountID
