@@ -5,7 +5,13 @@ import (
 	"testing"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
 	"google.golang.org/protobuf/proto"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/internal/compliance"
 )
 
 // BenchmarkRunFunction renders the prod example with every composed resource
@@ -69,4 +75,32 @@ func unmarshalRequest(b *testing.B, wire []byte) *fnv1.RunFunctionRequest {
 		b.Fatal(err)
 	}
 	return req
+}
+
+// BenchmarkComplianceEngine is what status.compliance costs RunFunction at
+// prod convergence: the render as the engine reads it and every control.
+// Its ratio to BenchmarkRunFunction is the engine's share (target ≤ 10%).
+func BenchmarkComplianceEngine(b *testing.B) {
+	f := newTestFunction(b)
+	req := converged(b, f, readXR(b, exampleXR("prod")))
+	desired := desiredOf(b, run(b, f, req))
+	observed, err := request.GetObservedComposedResources(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var xr v1alpha1.XPayNextPlatform
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(req.GetObserved().GetComposite().GetResource().AsMap(), &xr); err != nil {
+		b.Fatal(err)
+	}
+	in, err := compliance.InputFor(&xr.Spec, testToday)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rep := compliance.Evaluate(renderOf(desired, platform.Observed(observed)), in)
+		if len(rep.Results) == 0 {
+			b.Fatal("no results")
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -23,6 +24,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
 	"github.com/paynext/platform/functions/platform/internal/storage"
+	"github.com/paynext/platform/internal/compliance"
 )
 
 // Function renders a PayNextPlatform. It holds no state between calls, so
@@ -32,6 +34,8 @@ type Function struct {
 
 	log   logging.Logger
 	tiers []platform.Tier
+	// now is the clock compliance exceptions and calendars are judged by.
+	now func() time.Time
 }
 
 // NewFunction returns the platform function with every tier.
@@ -39,7 +43,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
+	return &Function{log: log, now: time.Now, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its
@@ -87,6 +91,11 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	cfg := platform.Resolve(platformName(&xr), &xr.Spec, accountID(&xr, observed))
+	controls, err := compliance.InputFor(&xr.Spec, f.now())
+	if err != nil {
+		response.Fatal(rsp, errors.Wrapf(err, "invalid %s %q", v1alpha1.CompositeKind, xr.GetName()))
+		return rsp, nil
+	}
 	owner := map[resource.Name]string{}
 	for _, tier := range f.tiers {
 		rendered, err := tier.Render(cfg, observed)
@@ -130,7 +139,10 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composite resource"))
 		return rsp, nil
 	}
-	if err := setStatus(dxr, cfg, observed); err != nil {
+	// Judged on everything desired, so the status says what Crossplane is
+	// asked to make, before AWS has it.
+	report := compliance.Evaluate(renderOf(desired, observed), controls)
+	if err := setStatus(dxr, cfg, observed, report); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
@@ -143,6 +155,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
+	reportCompliance(rsp, report, cfg.AccountID != "")
 	if !database.Possible(cfg) {
 		response.Warning(rsp, errors.New("spec.network.availabilityZones: a single-zone platform has no database and no EKS cluster: both need subnets in two zones")).
 			TargetCompositeAndClaim()
@@ -178,13 +191,14 @@ func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string
 	return network.AccountID(observed)
 }
 
-func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed) error {
+func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed, report compliance.Report) error {
 	status := v1alpha1.PlatformStatus{
 		AccountID:  cfg.AccountID,
 		Network:    network.Status(cfg, observed),
 		Security:   security.Status(cfg, observed),
 		Database:   database.Status(observed),
 		Kubernetes: kubernetes.Status(cfg, observed),
+		Compliance: compliance.StatusOf(report),
 	}
 	// The claim's connection secret: how to reach the database (never its
 	// password) and the cluster's endpoint and CA.
