@@ -14,10 +14,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/internal/compliance"
 	"github.com/paynext/platform/internal/fakeaws"
 )
 
@@ -85,6 +88,33 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 	wantStatus := statusOutputs(want.xr)
 	if diff := cmp.Diff(wantStatus, project(live.Object["status"], wantStatus)); diff != "" {
 		t.Errorf("the claim's status outputs differ from the rendered XR's (-want +got):\n%s", diff)
+	}
+
+	// Compliance: the claim carries the verdict make audit gives the same
+	// render, and its Compliant condition agrees.
+	var composed []*unstructured.Unstructured
+	for _, r := range want.resources {
+		composed = append(composed, r)
+	}
+	var spec v1alpha1.PlatformSpec
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(c.Object["spec"].(map[string]any), &spec); err != nil {
+		t.Fatalf("cannot read the %s claim's spec: %v", name, err)
+	}
+	rep, err := compliance.AuditObjects(&spec, composed, time.Now().UTC())
+	if err != nil {
+		t.Fatalf("make audit cannot judge the %s render: %v", name, err)
+	}
+	wantCompliance, _ := runtime.DefaultUnstructuredConverter.ToUnstructured(compliance.StatusOf(rep))
+	gotCompliance, _, _ := unstructured.NestedMap(live.Object, "status", "compliance")
+	if diff := cmp.Diff(wantCompliance, gotCompliance); diff != "" {
+		t.Errorf("the claim's status.compliance differs from make audit's (-audit +claim):\n%s", diff)
+	}
+	wantCompliant := "True"
+	if !rep.Compliant() {
+		wantCompliant = "False"
+	}
+	if status, msg := conditionStatus(live, "Compliant"); status != wantCompliant {
+		t.Errorf("the claim's Compliant condition: want %s (failing: %v), got %q: %s", wantCompliant, rep.With(compliance.Fail), status, msg)
 	}
 
 	// The connection secret: the database endpoints and the cluster's
