@@ -47,7 +47,7 @@ render: ## Render a claim or XR as the whole platform looks once every resource 
 	@hack/render-converged.sh $(XR)
 
 .PHONY: audit
-audit: ## Judge a platform against every compliance control: make audit [XR=claim-or-xr] [RENDERED=its render] [FORMAT=table|json|sarif|html] [OUT=file]; exit 1 when a control fails.
+audit: ## Judge a platform against every compliance control: make audit [XR=claim-or-xr] [RENDERED=its render] [FORMAT=table|json|sarif|html|openreports] [OUT=file]; exit 1 when a control fails.
 	@code=0; hack/audit.sh $(XR) || code=$$?; \
 	  case $$code in 0) echo "make audit: no control fails" >&2;; 1) echo "make audit: controls fail (listed above)" >&2;; *) echo "make audit: bad input" >&2;; esac; exit $$code
 

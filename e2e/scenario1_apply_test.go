@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -117,6 +118,23 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 		t.Errorf("the claim's Compliant condition: want %s (failing: %v), got %q: %s", wantCompliant, rep.With(compliance.Fail), status, msg)
 	}
 
+	// OpenReports is installed: the claim's compliance ClusterReport is the
+	// one make audit FORMAT=openreports prints for the render.
+	wantReport, err := runtime.DefaultUnstructuredConverter.ToUnstructured(compliance.ClusterReport(rep, compliance.Judged{Namespace: c.GetNamespace(), Name: c.GetName()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := object("openreports.io/v1alpha1", "ClusterReport", "", "paynext."+c.GetNamespace()+"."+c.GetName())
+	if err := env.c.Get(ctx, clientKey(report), report); err != nil {
+		t.Errorf("the claim's compliance ClusterReport %s: %v", report.GetName(), err)
+	} else {
+		for _, f := range []string{"source", "scope", "summary", "results"} {
+			if diff := cmp.Diff(jsonValue(t, wantReport[f]), jsonValue(t, report.Object[f])); diff != "" {
+				t.Errorf("the claim's ClusterReport %s differs from make audit's (-audit +cluster):\n%s", f, diff)
+			}
+		}
+	}
+
 	// The connection secret: the database endpoints and the cluster's
 	// endpoint and CA, and no kubeconfig (one would authenticate as the
 	// provider's identity, which has no access entry).
@@ -195,4 +213,39 @@ func abbreviate(s []string) []string {
 		return append(s[:8:8], fmt.Sprintf("... %d more", len(s)-8))
 	}
 	return s
+}
+
+// jsonValue is v as JSON decodes it, so numbers compare whatever their Go
+// type, and fields a type leaves empty are absent on both sides.
+func jsonValue(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return dropZero(out)
+}
+
+// dropZero removes false booleans, which one side writes and the other
+// omits (OpenReports' scored).
+func dropZero(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if b, ok := e.(bool); ok && !b {
+				delete(x, k)
+				continue
+			}
+			x[k] = dropZero(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropZero(e)
+		}
+	}
+	return v
 }

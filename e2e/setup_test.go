@@ -13,6 +13,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -107,6 +108,10 @@ func setUp(ctx context.Context) (*environment, error) {
 		return e, err
 	}
 	e.record("Crossplane up (chart RBAC, core init and start, RBAC manager)", time.Since(step))
+
+	if err := installOpenReports(ctx, e.c); err != nil {
+		return e, err
+	}
 
 	if err := startFakeProvider(ctx, e, kinds); err != nil {
 		return e, err
@@ -203,6 +208,35 @@ func installCRDs(ctx context.Context, c client.Client, dir string, conversion *e
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i].String() < kinds[j].String() })
 	return kinds, nil
+}
+
+// installOpenReports installs OpenReports' ClusterReport CRD (E2E_OPENREPORTS_CRD)
+// and the ClusterRole that lets Crossplane manage reports
+// (deploy/openreports/rbac.yaml), as a user who runs Policy Reporter would:
+// the function then composes each platform's compliance report.
+func installOpenReports(ctx context.Context, c client.Client) error {
+	data, err := os.ReadFile(os.Getenv("E2E_OPENREPORTS_CRD"))
+	if err != nil {
+		return errors.Wrap(err, "cannot read the OpenReports ClusterReport CRD (E2E_OPENREPORTS_CRD)")
+	}
+	crd := &extv1.CustomResourceDefinition{}
+	if err := yaml.Unmarshal(data, crd); err != nil {
+		return errors.Wrap(err, "cannot parse the OpenReports ClusterReport CRD")
+	}
+	if err := c.Create(ctx, crd); err != nil {
+		return errors.Wrap(err, "cannot create the OpenReports ClusterReport CRD")
+	}
+	if data, err = os.ReadFile(filepath.Join("..", "deploy", "openreports", "rbac.yaml")); err != nil {
+		return errors.Wrap(err, "cannot read deploy/openreports/rbac.yaml")
+	}
+	role := &rbacv1.ClusterRole{}
+	if err := yaml.Unmarshal(data, role); err != nil {
+		return errors.Wrap(err, "cannot parse deploy/openreports/rbac.yaml")
+	}
+	if err := c.Create(ctx, role); err != nil {
+		return errors.Wrap(err, "cannot create the OpenReports ClusterRole")
+	}
+	return waitEstablished(ctx, c, crd.GetName())
 }
 
 func waitEstablished(ctx context.Context, c client.Client, name string) error {

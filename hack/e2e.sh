@@ -29,6 +29,8 @@ for pair in dev=examples/claims/dev.yaml staging=examples/claims/staging.yaml pr
 done
 
 crossplane_dir=$(cd hack/tools/crossplane-core && go mod download -json github.com/crossplane/crossplane/v2@v2.4.0 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+# OpenReports' ClusterReport CRD, as its module ships it (the version go.mod pins).
+openreports_dir=$(go mod download -json github.com/openreports/reports-api | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 # The CRDs of every kind the platform composes, as the provider packages ship them.
 hack/provider-crds.sh "$out/crds" "$out"/rendered/*.yaml
 log "$(ls "$out/crds" | wc -l) provider-aws CRDs to install"
@@ -42,7 +44,8 @@ log "prepared in $((SECONDS - start)) s; running the scenarios"
 
 export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-paynext-platform \
   E2E_CROSSPLANE_CRDS=$crossplane_dir/cluster/crds E2E_PROVIDER_CRDS=$out/crds \
-  E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages
+  E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages \
+  E2E_OPENREPORTS_CRD=$openreports_dir/config/crd/openreports.io_clusterreports.yaml
 # -parallel: the last scenarios run together (e2e/main_test.go); the default,
 # GOMAXPROCS, would run only two at a time on a 2-core machine.
 go test -tags e2e -count=1 -v -parallel 8 -timeout 75m ./e2e "$@"

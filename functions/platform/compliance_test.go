@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/types/known/structpb"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
@@ -171,4 +175,75 @@ func conditionOf(rsp *fnv1.RunFunctionResponse, typ string) *fnv1.Condition {
 		}
 	}
 	return nil
+}
+
+// TestTheReportIsComposedWhenOpenReportsIsInstalled: the function always
+// asks Crossplane for the ClusterReport CRD; without it nothing more is
+// composed, with it one ClusterReport scoped to the claim, equal to what
+// make audit FORMAT=openreports prints for the same render, and ready once
+// it exists.
+func TestTheReportIsComposedWhenOpenReportsIsInstalled(t *testing.T) {
+	f := newTestFunction(t)
+	file := exampleXR("prod")
+	req := converged(t, f, readXR(t, file))
+	without := run(t, f, req)
+	if sel := without.GetRequirements().GetResources()[RequirementReportCRD]; sel.GetKind() != "CustomResourceDefinition" || sel.GetMatchName() != "clusterreports.openreports.io" {
+		t.Fatalf("expected the function to require the ClusterReport CRD, got %v", without.GetRequirements())
+	}
+	if _, ok := desiredOf(t, without)[KeyComplianceReport]; ok {
+		t.Fatal("expected no ClusterReport without the OpenReports CRD")
+	}
+
+	crd, err := structpb.NewStruct(map[string]any{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": map[string]any{"name": "clusterreports.openreports.io"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.RequiredResources = map[string]*fnv1.Resources{RequirementReportCRD: {Items: []*fnv1.Resource{{Resource: crd}}}}
+	with := run(t, f, req)
+	report, ok := desiredOf(t, with)[KeyComplianceReport]
+	if !ok {
+		t.Fatal("expected a ClusterReport with the OpenReports CRD installed")
+	}
+	if report.Ready == resource.ReadyTrue {
+		t.Error("expected the report not to be called ready before it exists")
+	}
+	claim, err := os.ReadFile("../../examples/claims/prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := compliance.SpecOf(claim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := compliance.AuditStream(spec, renderStream(t, without), testToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := composed.From(compliance.ClusterReport(rep, compliance.Judged{Namespace: "payments", Name: "paynext-prod"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(viaJSON(t, want.Object), viaJSON(t, report.Resource.Object)); diff != "" {
+		t.Errorf("the composed ClusterReport differs from make audit's (-audit +function):\n%s", diff)
+	}
+
+	observed := req.GetObserved().GetResources()
+	observed[KeyComplianceReport] = &fnv1.Resource{Resource: with.GetDesired().GetResources()[KeyComplianceReport].GetResource()}
+	if got := desiredOf(t, run(t, f, req))[KeyComplianceReport]; got.Ready != resource.ReadyTrue {
+		t.Errorf("expected the report ready once it exists, got %v", got.Ready)
+	}
+}
+
+// viaJSON is v as JSON decodes it, so numbers compare whatever their Go type.
+func viaJSON(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

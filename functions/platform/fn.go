@@ -142,6 +142,19 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	// Judged on everything desired, so the status says what Crossplane is
 	// asked to make, before AWS has it.
 	report := compliance.Evaluate(renderOf(desired, observed), controls)
+	reports, err := requireReportCRD(req, rsp)
+	if err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	if reports {
+		dc, err := complianceReport(&xr, report, observed)
+		if err != nil {
+			response.Fatal(rsp, err)
+			return rsp, nil
+		}
+		desired[KeyComplianceReport] = dc
+	}
 	if err := setStatus(dxr, cfg, observed, report); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil

@@ -3,7 +3,7 @@
 // composed resources of a `crossplane render` stream for the platform the
 // claim or XR names (its environment, standards and exceptions).
 //
-//	audit -xr claim.yaml -rendered render.yaml [-format table|json|sarif|html] [-out file] [-today YYYY-MM-DD]
+//	audit -xr claim.yaml -rendered render.yaml [-format table|json|sarif|html|openreports] [-out file] [-today YYYY-MM-DD]
 //
 // Exit status: 0 when no control fails for the platform's standards, 1 when
 // one does, 2 on bad input.
@@ -18,12 +18,14 @@ import (
 	"strings"
 	"time"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/paynext/platform/internal/compliance"
 )
 
 func main() {
 	rendered := flag.String("rendered", "-", "the render to judge, a YAML stream (- for stdin)")
-	format := flag.String("format", "table", "table, json, sarif or html")
+	format := flag.String("format", "table", "table, json, sarif, html or openreports (the ClusterReport the function composes)")
 	out := flag.String("out", "", "write the report here instead of stdout")
 	xr := flag.String("xr", "", "the claim or XR the render is of (SARIF results point at it)")
 	version := flag.String("version", "0.0.0-dev", "the platform version (SARIF's tool version)")
@@ -74,10 +76,19 @@ func run(xr, rendered, format, out, today, version string) (int, error) {
 		err = compliance.WriteJSON(&b, rep)
 	case "html":
 		err = compliance.WriteHTML(&b, rep)
+	case "openreports":
+		judged, jerr := compliance.JudgedOf(claim)
+		if jerr != nil {
+			return 2, fmt.Errorf("%s: %w", xr, jerr)
+		}
+		var y []byte
+		if y, err = yaml.Marshal(compliance.ClusterReport(rep, judged)); err == nil {
+			b.Write(y)
+		}
 	case "sarif":
 		err = compliance.WriteSARIF(&b, rep, xr, version)
 	default:
-		return 2, fmt.Errorf("unknown format %q: table, json, sarif or html", format)
+		return 2, fmt.Errorf("unknown format %q: table, json, sarif, html or openreports", format)
 	}
 	if err != nil {
 		return 2, err

@@ -67,6 +67,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "the prod example: nothing fails", xr: prodClaim, rendered: prodRender, format: "table", code: 0, output: "0 fail, 0 warn, 1 waived, 40 pass"},
 		{name: "rotation off on one key", xr: prodClaim, rendered: withKeyRotationOff(t), format: "table", code: 1, output: "kms-key-logs spec.forProvider.enableKeyRotation = false"},
 		{name: "the same as JSON", xr: prodClaim, rendered: withKeyRotationOff(t), format: "json", code: 1, output: `"compliant": false`},
+		{name: "the ClusterReport the function composes", xr: prodClaim, rendered: prodRender, format: "openreports", code: 0, output: "name: paynext.payments.paynext-prod"},
 		{name: "dev relaxations warn, not fail", xr: devClaim, rendered: devRender, format: "table", code: 0, output: "WARN  log-groups-kms-retention"},
 		{name: "no such claim", xr: "missing.yaml", rendered: prodRender, format: "table", code: 2, errWant: "cannot read the claim or XR"},
 		{name: "not a claim", xr: notAClaim, rendered: prodRender, format: "table", code: 2, errWant: `a "ConfigMap", not a PayNextPlatform claim`},

@@ -38,6 +38,19 @@ func SpecOf(doc []byte) (*v1alpha1.PlatformSpec, error) {
 	return &ps, nil
 }
 
+// JudgedOf names the claim (or XR) a document is, as ClusterReport scopes it.
+func JudgedOf(doc []byte) (Judged, error) {
+	var m map[string]any
+	if err := yaml.Unmarshal(doc, &m); err != nil {
+		return Judged{}, fmt.Errorf("not YAML: %w", err)
+	}
+	u := &unstructured.Unstructured{Object: m}
+	if u.GetKind() == "PayNextPlatform" {
+		return Judged{Namespace: u.GetNamespace(), Name: u.GetName()}, nil
+	}
+	return Judged{Name: u.GetName()}, nil
+}
+
 // AuditStream judges the composed resources of a `crossplane render` stream
 // (named by their composition resource name annotation) for the platform
 // spec, as of today.

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
+	orv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	backupv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/backup/v1beta1"
 	budgetsv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/budgets/v1beta1"
 	cloudtrailv1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/cloudtrail/v1beta1"
@@ -58,6 +59,8 @@ func RegisterSchemes() error {
 			s3v1beta1.AddToScheme,
 			smv1beta1.AddToScheme,
 			wafv2v1beta1.AddToScheme,
+			// The compliance report, composed when OpenReports is installed.
+			orv1alpha1.AddToScheme,
 		} {
 			if err = add(composed.Scheme); err != nil {
 				return
