@@ -28,28 +28,31 @@ var immutable = map[string][]string{
 // TestDataStoresSurviveClaimEdits renders every example at convergence, then
 // again after each edit a team makes to a live platform, and fails if any
 // stateful resource disappears, changes its key or external name, or has a
-// field changed that AWS can only change by replacing it.
+// field changed that AWS can only change by replacing it. The platforms
+// start in zones b, c and d, so that listing zone a adds a zone that sorts
+// first: anything keyed or named by its position in the zone list moves.
 func TestDataStoresSurviveClaimEdits(t *testing.T) {
+	baseZones := []any{"us-west-2b", "us-west-2c", "us-west-2d"}
 	edits := map[string]func(s map[string]any){
-		"InstanceClass": func(s map[string]any) { sub(s, "database")["instanceClass"] = "db.r7g.2xlarge" },
-		"ZoneOrder":     func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2b", "us-west-2c", "us-west-2a"} },
-		"Tags":          func(s map[string]any) { sub(s, "tags")["DataClassification"] = "PCI" },
-		"Retention":     func(s map[string]any) { s["logging"] = map[string]any{"retentionDays": 3653.0} },
-		"AddZone": func(s map[string]any) {
-			net(s)["availabilityZones"] = []any{"us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"}
-		},
-		"BackupWindow": func(s map[string]any) { sub(s, "database")["backupRetentionDays"] = 30.0 },
+		"InstanceClass":  func(s map[string]any) { sub(s, "database")["instanceClass"] = "db.r7g.2xlarge" },
+		"ZoneOrder":      func(s map[string]any) { net(s)["availabilityZones"] = []any{"us-west-2d", "us-west-2b", "us-west-2c"} },
+		"Tags":           func(s map[string]any) { sub(s, "tags")["DataClassification"] = "PCI" },
+		"Retention":      func(s map[string]any) { s["logging"] = map[string]any{"retentionDays": 3653.0} },
+		"AddEarlierZone": func(s map[string]any) { net(s)["availabilityZones"] = append([]any{"us-west-2a"}, baseZones...) },
+		"BackupWindow":   func(s map[string]any) { sub(s, "database")["backupRetentionDays"] = 30.0 },
 	}
 	f := newTestFunction(t)
 	for _, env := range examples {
 		xr := readXR(t, exampleXR(env))
 		spec(xr)["accountId"] = fakeaws.AccountID
+		net(spec(xr))["availabilityZones"] = baseZones
 		req := converged(t, f, xr)
 		before := desiredOf(t, run(t, f, req))
 		for name, edit := range edits {
 			t.Run(env+"/"+name, func(t *testing.T) {
 				edited := readXR(t, exampleXR(env))
 				spec(edited)["accountId"] = fakeaws.AccountID
+				net(spec(edited))["availabilityZones"] = baseZones
 				edit(spec(edited))
 				req.Observed.Composite = newRequest(t, edited, nil).Observed.Composite
 				after := desiredOf(t, run(t, f, req))

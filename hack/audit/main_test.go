@@ -64,7 +64,7 @@ func TestExitCodes(t *testing.T) {
 		code                        int
 		output, errWant             string
 	}{
-		{name: "the prod example: nothing fails", xr: prodClaim, rendered: prodRender, format: "table", code: 0, output: "0 fail, 0 warn, 1 waived, 40 pass"},
+		{name: "the prod example: nothing fails", xr: prodClaim, rendered: prodRender, format: "table", code: 0, output: "0 fail, 0 warn, 1 waived, 41 pass"},
 		{name: "rotation off on one key", xr: prodClaim, rendered: withKeyRotationOff(t), format: "table", code: 1, output: "kms-key-logs spec.forProvider.enableKeyRotation = false"},
 		{name: "the same as JSON", xr: prodClaim, rendered: withKeyRotationOff(t), format: "json", code: 1, output: `"compliant": false`},
 		{name: "the ClusterReport the function composes", xr: prodClaim, rendered: prodRender, format: "openreports", code: 0, output: "name: paynext.payments.paynext-prod"},

@@ -99,6 +99,16 @@ var breaks = []struct {
 	{"kms-no-public-principal", "Decrypt for everyone", "kms-key-storage", func(f *fixture) {
 		f.editPolicy("kms-key-storage", adding(`{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}`), "policy")
 	}},
+	{"kms-use-through-services", "the logs key's S3 statement without kms:ViaService", "kms-key-logs", func(f *fixture) {
+		f.editPolicy("kms-key-logs", func(ss []any) []any {
+			for _, st := range ss {
+				if m := st.(map[string]any); m["Sid"] == "UseThroughTheServices" {
+					delete(m["Condition"].(map[string]any)["StringEquals"].(map[string]any), "kms:ViaService")
+				}
+			}
+			return ss
+		}, "policy")
+	}},
 	{"secrets-cmk-rotation", "no rotation", "secret-api-keys", func(f *fixture) { f.drop("secret-api-keys-rotation") }},
 	{"efs-encrypted-cmk", "EFS unencrypted", "efs-file-system", func(f *fixture) { f.set("efs-file-system", false, "encrypted") }},
 	{"efs-encrypted-cmk", "the EFS policy emptied", "efs-file-system-policy", func(f *fixture) {
@@ -300,8 +310,8 @@ func TestTheCatalogueIsComplete(t *testing.T) {
 		if len(c.Refs.Standards()) == 0 {
 			t.Errorf("%s is stated by no standard", c.ID)
 		}
-		if len(c.Refs.Checkov) == 0 && c.Refs.ConfigRule == "" {
-			t.Errorf("%s names neither a checkov id nor an AWS Config rule", c.ID)
+		if len(c.Refs.Checkov) == 0 && c.Refs.ConfigRule == "" && c.URL == "" {
+			t.Errorf("%s names neither a checkov id, an AWS Config rule nor the AWS page it encodes", c.ID)
 		}
 	}
 	data, err := os.ReadFile(filepath.Join("..", "..", "apis", "platform", "definition.yaml"))

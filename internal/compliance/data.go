@@ -149,6 +149,32 @@ var keyControls = []Control{{
 		return out, "no KMS key is rendered"
 	},
 }, {
+	ID: "kms-use-through-services", Title: "The account's principals use each key only through the AWS services it serves (kms:ViaService)", Severity: High,
+	Refs: Refs{PCI: []string{"3.6.1", "7.2.1"}, GDPR: []string{"Art. 32(1)(b)"}, HIPAA: []string{"164.312(a)(1)"}},
+	URL:  "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
+	check: func(s *scope) ([]Evidence, string) {
+		var out []Evidence
+		for _, k := range s.Of(gKMS, "Key") {
+			p, err := iampolicy.Parse(fpString(k, "policy"))
+			if err != nil {
+				out = append(out, at(k, false, "the key policy does not parse: "+err.Error(), "policy"))
+				continue
+			}
+			account := accountOfRoleTrust(p)
+			// A role of the account whose IAM policy allows kms:Decrypt on
+			// every key, calling KMS directly (no kms:ViaService).
+			r := iampolicy.Evaluate(iampolicy.Request{
+				Principal: iampolicy.Principal{ARN: "arn:aws:iam::" + account + ":role/any-role-of-the-account", Account: account},
+				Action:    "kms:Decrypt", Resource: "*",
+				Context: iampolicy.Context{"kms:CallerAccount": {account}},
+			}, iampolicy.KeyPolicy, iampolicy.Source{Name: awsrules.Key(k), Kind: iampolicy.Resource, Policy: p},
+				iampolicy.Source{Name: "caller", Kind: iampolicy.Identity, Policy: &iampolicy.Policy{Version: "2012-10-17", Statements: []iampolicy.Statement{{Effect: iampolicy.Allow, Action: []string{"kms:*"}, Resource: []string{"*"}}}}})
+			out = append(out, Evidence{Resource: awsrules.Key(k), Field: fpPath("policy"), Value: "Decrypt called directly by a role of the account: " + string(r.Decision),
+				OK: r.Decision != iampolicy.Allowed, Why: r.Reason})
+		}
+		return out, "no KMS key is rendered"
+	},
+}, {
 	ID: "secrets-cmk-rotation", Title: "Secrets are encrypted with a CMK and rotate automatically", Severity: High,
 	Refs: Refs{PCI: []string{"8.3.9", "3.6.1"}, Checkov: []string{"CKV_AWS_149", "CKV2_AWS_57"}, ConfigRule: "secretsmanager-rotation-enabled-check", HIPAA: []string{"164.312(d)"}},
 	check: func(s *scope) ([]Evidence, string) {
