@@ -69,13 +69,7 @@ func statusOf(t *testing.T, rsp *fnv1.RunFunctionResponse) *v1alpha1.ComplianceS
 // from the same render, and the Compliant condition agrees with it.
 func TestComplianceStatusEqualsTheAudit(t *testing.T) {
 	f := newTestFunction(t)
-	files := []string{}
-	for _, env := range examples {
-		files = append(files, exampleXR(env))
-	}
-	held, _ := filepath.Glob("testdata/claims/*.yaml")
-	files = append(files, held...)
-	for _, file := range files {
+	for _, file := range renderFiles(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			claim, err := os.ReadFile(file)
 			if err != nil {

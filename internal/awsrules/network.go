@@ -17,7 +17,7 @@ const (
 // SelectedByLabels is every resource of group/kind whose labels include the
 // matchLabels of the selector at path (under spec.forProvider).
 func (r *Render) SelectedByLabels(o *unstructured.Unstructured, group, kind string, path ...any) []*unstructured.Unstructured {
-	ml, _ := fp(o, append(path, "matchLabels")...).(map[string]any)
+	ml, _ := FP(o, append(path, "matchLabels")...).(map[string]any)
 	if len(ml) == 0 {
 		return nil
 	}
@@ -45,7 +45,7 @@ func allMatch(m map[string]any, f func(string, any) bool) bool {
 func zones(subnets []*unstructured.Unstructured) []string {
 	var out []string
 	for _, s := range subnets {
-		if z := fpString(s, "availabilityZone"); z != "" && !slices.Contains(out, z) {
+		if z := FPString(s, "availabilityZone"); z != "" && !slices.Contains(out, z) {
 			out = append(out, z)
 		}
 	}
@@ -61,7 +61,7 @@ func twoZones(id, group, kind, literal, selector string) func(*Render) []Violati
 		var out []Violation
 		for _, o := range r.Of(group, kind) {
 			field, subnets := "spec.forProvider."+selector, r.SelectedByLabels(o, gEC2, "Subnet", selector)
-			if ids, _ := fp(o, literal).([]any); len(ids) > 0 {
+			if ids, _ := FP(o, literal).([]any); len(ids) > 0 {
 				field, subnets = "spec.forProvider."+literal, r.subnetsByID(ids)
 			}
 			if z := zones(subnets); len(z) < 2 {
@@ -94,9 +94,9 @@ func networkRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			sized := func(o *unstructured.Unstructured) (netip.Prefix, bool) {
-				p, err := netip.ParsePrefix(fpString(o, "cidrBlock"))
+				p, err := netip.ParsePrefix(FPString(o, "cidrBlock"))
 				if err != nil || p.Bits() < 16 || p.Bits() > 28 {
-					out = append(out, violation("vpc-subnet-cidr", o, "spec.forProvider.cidrBlock", fpString(o, "cidrBlock"), "not an IPv4 block between /16 and /28"))
+					out = append(out, violation("vpc-subnet-cidr", o, "spec.forProvider.cidrBlock", FPString(o, "cidrBlock"), "not an IPv4 block between /16 and /28"))
 					return p, false
 				}
 				return p, true
@@ -144,7 +144,7 @@ func networkRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, a := range r.Of(gCloudWatch, "MetricAlarm") {
-				p, ok := fpInt(a, "period")
+				p, ok := FPInt(a, "period")
 				if !ok {
 					continue // metric math alarms set the period per metric
 				}
@@ -152,7 +152,7 @@ func networkRules() []Rule {
 					out = append(out, violation("metric-alarm-period", a, "spec.forProvider.period", fmt.Sprint(p), "not 10, 20, 30 or a multiple of 60"))
 					continue
 				}
-				n, _ := fpInt(a, "evaluationPeriods")
+				n, _ := FPInt(a, "evaluationPeriods")
 				limit := int64(604800)
 				if p < 3600 {
 					limit = 86400
@@ -177,11 +177,11 @@ func dependencyRules() []Rule {
 			var out []Violation
 			for _, e := range r.Of(gEC2, "VPCEndpoint") {
 				v := r.Selected(e, "vpcIdSelector")
-				if !fpBool(e, "privateDnsEnabled") || v == nil {
+				if !FPBool(e, "privateDnsEnabled") || v == nil {
 					continue
 				}
 				for _, attr := range []string{"enableDnsHostnames", "enableDnsSupport"} {
-					if !fpBool(v, attr) {
+					if !FPBool(v, attr) {
 						out = append(out, violation("vpc-endpoint-private-dns", v, "spec.forProvider."+attr, "false",
 							"the interface endpoint "+Key(e)+" enables private DNS"))
 					}
@@ -201,7 +201,7 @@ func dependencyRules() []Rule {
 				if c == nil {
 					continue
 				}
-				if m := fpString(c, "accessConfig", 0, "authenticationMode"); m != "API" && m != "API_AND_CONFIG_MAP" {
+				if m := FPString(c, "accessConfig", 0, "authenticationMode"); m != "API" && m != "API_AND_CONFIG_MAP" {
 					out = append(out, violation("eks-access-entries-auth-mode", c, "spec.forProvider.accessConfig[0].authenticationMode", m,
 						"the access entry "+Key(ae)+" needs the EKS API authentication mode"))
 				}
@@ -216,11 +216,11 @@ func dependencyRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, c := range r.Of(gEKS, "Cluster") {
-				for i := range listLen(fp(c, "encryptionConfig")) {
-					arn := fpString(c, "encryptionConfig", i, "provider", 0, "keyArn")
-					if parts := strings.Split(arn, ":"); len(parts) >= 6 && parts[3] != fpString(c, "region") {
+				for i := range listLen(FP(c, "encryptionConfig")) {
+					arn := FPString(c, "encryptionConfig", i, "provider", 0, "keyArn")
+					if parts := strings.Split(arn, ":"); len(parts) >= 6 && parts[3] != FPString(c, "region") {
 						out = append(out, violation("eks-secrets-key-same-region", c, fmt.Sprintf("spec.forProvider.encryptionConfig[%d].provider[0].keyArn", i), arn,
-							"the key is in "+parts[3]+", the cluster in "+fpString(c, "region")))
+							"the key is in "+parts[3]+", the cluster in "+FPString(c, "region")))
 					}
 				}
 			}
@@ -234,8 +234,8 @@ func dependencyRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, f := range r.Of(gEC2, "FlowLog") {
-				t := fpString(f, "logDestinationType")
-				if (t == "" || t == "cloud-watch-logs") && fpString(f, "iamRoleArn") == "" && fp(f, "iamRoleArnSelector") == nil && fp(f, "iamRoleArnRef") == nil {
+				t := FPString(f, "logDestinationType")
+				if (t == "" || t == "cloud-watch-logs") && FPString(f, "iamRoleArn") == "" && FP(f, "iamRoleArnSelector") == nil && FP(f, "iamRoleArnRef") == nil {
 					out = append(out, violation("flow-log-cloudwatch-role", f, "spec.forProvider.iamRoleArn", "", "a flow log to CloudWatch Logs names no delivery role"))
 				}
 			}

@@ -27,7 +27,7 @@ func rdsRules() []Rule {
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, c := range r.Of(gRDS, "Cluster") {
-					if d, ok := fpInt(c, "backupRetentionPeriod"); ok && (d < 1 || d > 35) {
+					if d, ok := FPInt(c, "backupRetentionPeriod"); ok && (d < 1 || d > 35) {
 						out = append(out, violation("rds-backup-retention", c, "spec.forProvider.backupRetentionPeriod", fmt.Sprint(d), "outside 1–35 days"))
 					}
 				}
@@ -41,7 +41,7 @@ func rdsRules() []Rule {
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, i := range r.Of(gRDS, "ClusterInstance") {
-					d, ok := fpInt(i, "performanceInsightsRetentionPeriod")
+					d, ok := FPInt(i, "performanceInsightsRetentionPeriod")
 					if ok && !(d == 7 || d == 731 || (d%31 == 0 && d/31 >= 1 && d/31 <= 23)) {
 						out = append(out, violation("rds-performance-insights-retention", i, "spec.forProvider.performanceInsightsRetentionPeriod", fmt.Sprint(d),
 							"not 7, 731 or a whole number of 31-day months up to 23"))
@@ -59,10 +59,10 @@ func rdsRules() []Rule {
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, c := range r.Of(gRDS, "Cluster") {
-					if fpString(c, "engine") != "aurora-postgresql" {
+					if FPString(c, "engine") != "aurora-postgresql" {
 						continue
 					}
-					logs, _ := fp(c, "enabledCloudwatchLogsExports").([]any)
+					logs, _ := FP(c, "enabledCloudwatchLogsExports").([]any)
 					for i, l := range logs {
 						if s, _ := l.(string); !slices.Contains([]string{"instance", "postgresql", "iam-db-auth-error"}, s) {
 							out = append(out, violation("aurora-postgresql-log-exports", c, fmt.Sprintf("spec.forProvider.enabledCloudwatchLogsExports[%d]", i), s,
@@ -81,12 +81,12 @@ func rdsRules() []Rule {
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, g := range r.Of(gRDS, "ClusterParameterGroup") {
-					params, _ := fp(g, "parameter").([]any)
+					params, _ := FP(g, "parameter").([]any)
 					for i := range params {
-						name := fpString(g, "parameter", i, "name")
-						if staticPostgreSQLParameters[name] && fpString(g, "parameter", i, "applyMethod") != "pending-reboot" {
+						name := FPString(g, "parameter", i, "name")
+						if staticPostgreSQLParameters[name] && FPString(g, "parameter", i, "applyMethod") != "pending-reboot" {
 							out = append(out, violation("rds-static-parameter-pending-reboot", g, fmt.Sprintf("spec.forProvider.parameter[%d].applyMethod", i),
-								fpString(g, "parameter", i, "applyMethod"), name+" is static: only pending-reboot applies it"))
+								FPString(g, "parameter", i, "applyMethod"), name+" is static: only pending-reboot applies it"))
 						}
 					}
 				}
@@ -100,12 +100,12 @@ func rdsRules() []Rule {
 			Check: func(r *Render) []Violation {
 				var out []Violation
 				for _, g := range r.Of(gRDS, "ClusterParameterGroup") {
-					params, _ := fp(g, "parameter").([]any)
+					params, _ := FP(g, "parameter").([]any)
 					preloaded, at := false, -1
 					for i := range params {
-						name := fpString(g, "parameter", i, "name")
+						name := FPString(g, "parameter", i, "name")
 						if name == "shared_preload_libraries" {
-							preloaded = slices.Contains(strings.Split(fpString(g, "parameter", i, "value"), ","), "pgaudit")
+							preloaded = slices.Contains(strings.Split(FPString(g, "parameter", i, "value"), ","), "pgaudit")
 						}
 						if strings.HasPrefix(name, "pgaudit.") && at < 0 {
 							at = i
@@ -113,7 +113,7 @@ func rdsRules() []Rule {
 					}
 					if at >= 0 && !preloaded {
 						out = append(out, violation("pgaudit-preloaded", g, fmt.Sprintf("spec.forProvider.parameter[%d].name", at),
-							fpString(g, "parameter", at, "name"), "pgaudit is configured but not in shared_preload_libraries, so nothing is audited"))
+							FPString(g, "parameter", at, "name"), "pgaudit is configured but not in shared_preload_libraries, so nothing is audited"))
 					}
 				}
 				return out

@@ -154,24 +154,24 @@ func Dig(v any, path ...any) any {
 	return v
 }
 
-// fp is a value under spec.forProvider.
-func fp(o *unstructured.Unstructured, path ...any) any {
+// FP is a value under spec.forProvider.
+func FP(o *unstructured.Unstructured, path ...any) any {
 	return Dig(o.Object, append([]any{"spec", "forProvider"}, path...)...)
 }
 
-func fpString(o *unstructured.Unstructured, path ...any) string {
-	s, _ := fp(o, path...).(string)
+func FPString(o *unstructured.Unstructured, path ...any) string {
+	s, _ := FP(o, path...).(string)
 	return s
 }
 
-func fpBool(o *unstructured.Unstructured, path ...any) bool {
-	b, _ := fp(o, path...).(bool)
+func FPBool(o *unstructured.Unstructured, path ...any) bool {
+	b, _ := FP(o, path...).(bool)
 	return b
 }
 
-// fpInt reads a number the way JSON and YAML decode it.
-func fpInt(o *unstructured.Unstructured, path ...any) (int64, bool) {
-	switch n := fp(o, path...).(type) {
+// FPInt reads a number the way JSON and YAML decode it.
+func FPInt(o *unstructured.Unstructured, path ...any) (int64, bool) {
+	switch n := FP(o, path...).(type) {
 	case int64:
 		return n, true
 	case int:

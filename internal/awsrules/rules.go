@@ -28,11 +28,11 @@ func All() []Rule {
 // objectLocked is whether bucket b has S3 Object Lock: set on the bucket at
 // creation, or by an object lock configuration that selects it.
 func (r *Render) objectLocked(b *unstructured.Unstructured) bool {
-	if fpBool(b, "objectLockEnabled") {
+	if FPBool(b, "objectLockEnabled") {
 		return true
 	}
 	for _, c := range r.SelectingThis(b, gS3, "BucketObjectLockConfiguration", "bucketSelector") {
-		if fpString(c, "objectLockEnabled") == "Enabled" {
+		if FPString(c, "objectLockEnabled") == "Enabled" {
 			return true
 		}
 	}
@@ -42,7 +42,7 @@ func (r *Render) objectLocked(b *unstructured.Unstructured) bool {
 // versioned is whether a versioning configuration enables versioning on b.
 func (r *Render) versioned(b *unstructured.Unstructured) bool {
 	for _, v := range r.SelectingThis(b, gS3, "BucketVersioning", "bucketSelector") {
-		if fpString(v, "versioningConfiguration", 0, "status") == "Enabled" {
+		if FPString(v, "versioningConfiguration", 0, "status") == "Enabled" {
 			return true
 		}
 	}
@@ -54,7 +54,7 @@ func (r *Render) versioned(b *unstructured.Unstructured) bool {
 // applies SSE-S3).
 func (r *Render) defaultEncryption(b *unstructured.Unstructured) (string, *unstructured.Unstructured) {
 	for _, c := range r.SelectingThis(b, gS3, "BucketServerSideEncryptionConfiguration", "bucketSelector") {
-		return fpString(c, "rule", 0, "applyServerSideEncryptionByDefault", 0, "sseAlgorithm"), c
+		return FPString(c, "rule", 0, "applyServerSideEncryptionByDefault", 0, "sseAlgorithm"), c
 	}
 	return "", nil
 }
@@ -69,7 +69,7 @@ func s3Rules() []Rule {
 			var out []Violation
 			for _, c := range r.Of(gS3, "BucketObjectLockConfiguration") {
 				b := r.Selected(c, "bucketSelector")
-				if b == nil || fpBool(b, "objectLockEnabled") || r.versioned(b) {
+				if b == nil || FPBool(b, "objectLockEnabled") || r.versioned(b) {
 					continue
 				}
 				out = append(out, violation("object-lock-on-existing-bucket-needs-versioning", c, "spec.forProvider.bucketSelector", Key(b),
@@ -100,7 +100,7 @@ func s3Rules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, lb := range r.Of(gELB, "LB") {
-				if !fpBool(lb, "accessLogs", 0, "enabled") {
+				if !FPBool(lb, "accessLogs", 0, "enabled") {
 					continue
 				}
 				b := r.Selected(lb, "accessLogs", 0, "bucketSelector")
@@ -123,9 +123,9 @@ func s3Rules() []Rule {
 			var out []Violation
 			for _, lb := range r.Of(gELB, "LB") {
 				b := r.Selected(lb, "accessLogs", 0, "bucketSelector")
-				if b != nil && fpBool(lb, "accessLogs", 0, "enabled") && fpString(b, "region") != fpString(lb, "region") {
-					out = append(out, violation("alb-access-logs-same-region", lb, "spec.forProvider.region", fpString(lb, "region"),
-						"the access log bucket "+Key(b)+" is in "+fpString(b, "region")))
+				if b != nil && FPBool(lb, "accessLogs", 0, "enabled") && FPString(b, "region") != FPString(lb, "region") {
+					out = append(out, violation("alb-access-logs-same-region", lb, "spec.forProvider.region", FPString(lb, "region"),
+						"the access log bucket "+Key(b)+" is in "+FPString(b, "region")))
 				}
 			}
 			return out
@@ -171,7 +171,7 @@ func s3Rules() []Rule {
 				if src := r.Selected(rc, "bucketSelector"); src != nil && !r.versioned(src) {
 					out = append(out, violation("replication-requires-versioning", rc, "spec.forProvider.bucketSelector", Key(src), "the source bucket is not versioned"))
 				}
-				for i := range listLen(fp(rc, "rule")) {
+				for i := range listLen(FP(rc, "rule")) {
 					if dst := r.Selected(rc, "rule", i, "destination", 0, "bucketSelector"); dst != nil && !r.versioned(dst) {
 						out = append(out, violation("replication-requires-versioning", rc, fmt.Sprintf("spec.forProvider.rule[%d].destination[0].bucketSelector", i), Key(dst),
 							"the destination bucket is not versioned"))
@@ -192,7 +192,7 @@ func s3Rules() []Rule {
 				if src == nil || !r.objectLocked(src) {
 					continue
 				}
-				for i := range listLen(fp(rc, "rule")) {
+				for i := range listLen(FP(rc, "rule")) {
 					if dst := r.Selected(rc, "rule", i, "destination", 0, "bucketSelector"); dst != nil && !r.objectLocked(dst) {
 						out = append(out, violation("replication-object-lock-destination", rc, fmt.Sprintf("spec.forProvider.rule[%d].destination[0].bucketSelector", i), Key(dst),
 							"the source has Object Lock and the destination does not"))
@@ -225,7 +225,7 @@ func lifecycleRules() []Rule {
 				{gRDS, "Cluster", "deletionProtection"}, {gEKS, "Cluster", "deletionProtection"}, {gELB, "LB", "enableDeletionProtection"},
 			} {
 				for _, o := range r.Of(c.group, c.kind) {
-					if fpBool(o, c.field) && deletionPolicy(o) == "Delete" {
+					if FPBool(o, c.field) && deletionPolicy(o) == "Delete" {
 						out = append(out, violation("deletion-protection-vs-deletion-policy", o, "spec.deletionPolicy", "Delete",
 							"spec.forProvider."+c.field+" is true, so AWS refuses the delete Crossplane issues when the claim is deleted"))
 					}
@@ -243,8 +243,8 @@ func lifecycleRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, c := range r.Of(gRDS, "Cluster") {
-				id := fpString(c, "finalSnapshotIdentifier")
-				if deletionPolicy(c) != "Delete" || fpBool(c, "skipFinalSnapshot") || id == "" {
+				id := FPString(c, "finalSnapshotIdentifier")
+				if deletionPolicy(c) != "Delete" || FPBool(c, "skipFinalSnapshot") || id == "" {
 					continue
 				}
 				if !slices.ContainsFunc(r.InstanceIDs, func(u string) bool { return u != "" && strings.Contains(id, u) }) {
@@ -263,7 +263,7 @@ func lifecycleRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, c := range r.Of(gRDS, "Cluster") {
-				if deletionPolicy(c) != "Delete" || fpBool(c, "skipFinalSnapshot") {
+				if deletionPolicy(c) != "Delete" || FPBool(c, "skipFinalSnapshot") {
 					continue
 				}
 				if k := r.Selected(c, "kmsKeyIdSelector"); k != nil && deletionPolicy(k) == "Delete" {
@@ -281,7 +281,7 @@ func lifecycleRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, k := range r.Of(gKMS, "Key") {
-				if d, ok := fpInt(k, "deletionWindowInDays"); ok && (d < 7 || d > 30) {
+				if d, ok := FPInt(k, "deletionWindowInDays"); ok && (d < 7 || d > 30) {
 					out = append(out, violation("kms-deletion-window", k, "spec.forProvider.deletionWindowInDays", fmt.Sprint(d), "outside 7–30 days"))
 				}
 			}
@@ -296,7 +296,7 @@ func lifecycleRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, s := range r.Of("secretsmanager.aws.upbound.io", "Secret") {
-				if d, ok := fpInt(s, "recoveryWindowInDays"); ok && d != 0 && (d < 7 || d > 30) {
+				if d, ok := FPInt(s, "recoveryWindowInDays"); ok && d != 0 && (d < 7 || d > 30) {
 					out = append(out, violation("secret-recovery-window", s, "spec.forProvider.recoveryWindowInDays", fmt.Sprint(d), "outside 7–30 days"))
 				}
 			}
@@ -311,7 +311,7 @@ func lifecycleRules() []Rule {
 			allowed := []int64{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 			var out []Violation
 			for _, g := range r.Of(gLogs, "Group") {
-				if d, ok := fpInt(g, "retentionInDays"); ok && d != 0 && !slices.Contains(allowed, d) {
+				if d, ok := FPInt(g, "retentionInDays"); ok && d != 0 && !slices.Contains(allowed, d) {
 					out = append(out, violation("log-group-retention-values", g, "spec.forProvider.retentionInDays", fmt.Sprint(d), "not one of the values CloudWatch Logs accepts"))
 				}
 			}
@@ -339,7 +339,7 @@ func byExternalName(o *unstructured.Unstructured) (string, string) {
 }
 
 func byForProviderName(o *unstructured.Unstructured) (string, string) {
-	return "spec.forProvider.name", fpString(o, "name")
+	return "spec.forProvider.name", FPString(o, "name")
 }
 
 var (

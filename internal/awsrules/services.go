@@ -24,7 +24,7 @@ func (r *Render) topicByARN(arn string) *unstructured.Unstructured {
 		return nil
 	}
 	for _, t := range r.Of(gSNS, "Topic") {
-		if externalName(t) == parts[5] && fpString(t, "region") == parts[3] {
+		if externalName(t) == parts[5] && FPString(t, "region") == parts[3] {
 			return t
 		}
 	}
@@ -44,8 +44,8 @@ func serviceRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, c := range r.Of(gConfig, "ConfigRule") {
-				for _, p := range requiredConfigRuleParameters[fpString(c, "source", 0, "sourceIdentifier")] {
-					raw := fpString(c, "inputParameters")
+				for _, p := range requiredConfigRuleParameters[FPString(c, "source", 0, "sourceIdentifier")] {
+					raw := FPString(c, "inputParameters")
 					var params map[string]any
 					if raw != "" {
 						if err := json.Unmarshal([]byte(raw), &params); err != nil {
@@ -68,10 +68,10 @@ func serviceRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, c := range r.Of(gConfig, "ConfigRule") {
-				scopes, _ := fp(c, "scope").([]any)
+				scopes, _ := FP(c, "scope").([]any)
 				for i := range scopes {
-					types, _ := fp(c, "scope", i, "complianceResourceTypes").([]any)
-					if fpString(c, "scope", i, "complianceResourceId") != "" && len(types) != 1 {
+					types, _ := FP(c, "scope", i, "complianceResourceTypes").([]any)
+					if FPString(c, "scope", i, "complianceResourceId") != "" && len(types) != 1 {
 						out = append(out, violation("config-rule-scope-one-type-with-id", c, fmt.Sprintf("spec.forProvider.scope[%d].complianceResourceTypes", i),
 							fmt.Sprint(types), "a resource ID needs exactly one resource type"))
 					}
@@ -87,10 +87,10 @@ func serviceRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, dc := range r.Of(gConfig, "DeliveryChannel") {
-				arn := fpString(dc, "snsTopicArn")
-				if t := r.topicByARN(arn); t != nil && fpString(t, "kmsMasterKeyId") != "" {
+				arn := FPString(dc, "snsTopicArn")
+				if t := r.topicByARN(arn); t != nil && FPString(t, "kmsMasterKeyId") != "" {
 					out = append(out, violation("config-sns-topic-not-encrypted", dc, "spec.forProvider.snsTopicArn", arn,
-						"the topic "+Key(t)+" is encrypted with "+fpString(t, "kmsMasterKeyId")))
+						"the topic "+Key(t)+" is encrypted with "+FPString(t, "kmsMasterKeyId")))
 				}
 			}
 			return out
@@ -103,10 +103,10 @@ func serviceRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, dc := range r.Of(gConfig, "DeliveryChannel") {
-				arn := fpString(dc, "snsTopicArn")
-				if parts := strings.Split(arn, ":"); len(parts) >= 6 && parts[3] != fpString(dc, "region") {
+				arn := FPString(dc, "snsTopicArn")
+				if parts := strings.Split(arn, ":"); len(parts) >= 6 && parts[3] != FPString(dc, "region") {
 					out = append(out, violation("config-sns-topic-same-region", dc, "spec.forProvider.snsTopicArn", arn,
-						"the topic is in "+parts[3]+", the delivery channel in "+fpString(dc, "region")))
+						"the topic is in "+parts[3]+", the delivery channel in "+FPString(dc, "region")))
 				}
 			}
 			return out
@@ -121,10 +121,10 @@ func serviceRules() []Rule {
 			var out []Violation
 			recorders, channels := map[string]int{}, map[string]int{}
 			for _, rec := range r.Of(gConfig, "ConfigurationRecorder") {
-				recorders[fpString(rec, "region")]++
+				recorders[FPString(rec, "region")]++
 			}
 			for _, dc := range r.Of(gConfig, "DeliveryChannel") {
-				region := fpString(dc, "region")
+				region := FPString(dc, "region")
 				if channels[region]++; channels[region] > 1 {
 					out = append(out, violation("config-delivery-channel-needs-recorder", dc, "spec.forProvider.region", region, "a second delivery channel in the region"))
 				}
@@ -143,9 +143,9 @@ func serviceRules() []Rule {
 			var out []Violation
 			for _, tr := range r.Of(gTrail, "Trail") {
 				k, b := r.Selected(tr, "kmsKeyIdSelector"), r.Selected(tr, "s3BucketNameSelector")
-				if k != nil && b != nil && fpString(k, "region") != fpString(b, "region") {
+				if k != nil && b != nil && FPString(k, "region") != FPString(b, "region") {
 					out = append(out, violation("cloudtrail-kms-key-bucket-same-region", tr, "spec.forProvider.kmsKeyIdSelector", Key(k),
-						"the key is in "+fpString(k, "region")+", the trail's bucket "+Key(b)+" in "+fpString(b, "region")))
+						"the key is in "+FPString(k, "region")+", the trail's bucket "+Key(b)+" in "+FPString(b, "region")))
 				}
 			}
 			return out
@@ -173,11 +173,11 @@ func serviceRules() []Rule {
 		Check: func(r *Render) []Violation {
 			var out []Violation
 			for _, p := range r.Of(gBackup, "Plan") {
-				for i := range listLen(fp(p, "rule")) {
-					if !fpBool(p, "rule", i, "enableContinuousBackup") {
+				for i := range listLen(FP(p, "rule")) {
+					if !FPBool(p, "rule", i, "enableContinuousBackup") {
 						continue
 					}
-					if d, ok := fpInt(p, "rule", i, "lifecycle", 0, "deleteAfter"); !ok || d < 1 || d > 35 {
+					if d, ok := FPInt(p, "rule", i, "lifecycle", 0, "deleteAfter"); !ok || d < 1 || d > 35 {
 						out = append(out, violation("backup-continuous-retention", p, fmt.Sprintf("spec.forProvider.rule[%d].lifecycle[0].deleteAfter", i), fmt.Sprint(d),
 							"a continuous backup rule keeps recovery points 1–35 days"))
 					}

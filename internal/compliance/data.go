@@ -130,50 +130,31 @@ var keyControls = []Control{{
 }, {
 	ID: "kms-no-public-principal", Title: "Key policies allow no unconditioned wildcard principal", Severity: Critical,
 	Refs: Refs{PCI: []string{"7.2.1"}, Checkov: []string{"CKV_AWS_33"}, GDPR: []string{"Art. 32(1)(b)"}, HIPAA: []string{"164.312(a)(1)"}},
-	check: func(s *scope) ([]Evidence, string) {
-		var out []Evidence
-		for _, k := range s.Of(gKMS, "Key") {
-			p, err := iampolicy.Parse(fpString(k, "policy"))
-			if err != nil {
-				out = append(out, at(k, false, "the key policy does not parse: "+err.Error(), "policy"))
-				continue
+	check: eachKeyPolicy(func(k *unstructured.Unstructured, p *iampolicy.Policy) Evidence {
+		open := []string{}
+		for _, st := range p.Statements {
+			if st.Effect == iampolicy.Allow && st.Principal != nil && (st.Principal.Wildcard || slices.Contains(st.Principal.AWS, "*")) && len(st.Conditions) == 0 {
+				open = append(open, st.Sid)
 			}
-			open := []string{}
-			for _, st := range p.Statements {
-				if st.Effect == iampolicy.Allow && st.Principal != nil && (st.Principal.Wildcard || slices.Contains(st.Principal.AWS, "*")) && len(st.Conditions) == 0 {
-					open = append(open, st.Sid)
-				}
-			}
-			out = append(out, Evidence{Resource: awsrules.Key(k), Field: fpPath("policy"), Value: "unconditioned * statements: " + show(open), OK: len(open) == 0})
 		}
-		return out, "no KMS key is rendered"
-	},
+		return Evidence{Resource: awsrules.Key(k), Field: fpPath("policy"), Value: "unconditioned * statements: " + show(open), OK: len(open) == 0}
+	}),
 }, {
 	ID: "kms-use-through-services", Title: "The account's principals use each key only through the AWS services it serves (kms:ViaService)", Severity: High,
 	Refs: Refs{PCI: []string{"3.6.1", "7.2.1"}, GDPR: []string{"Art. 32(1)(b)"}, HIPAA: []string{"164.312(a)(1)"}},
 	URL:  "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
-	check: func(s *scope) ([]Evidence, string) {
-		var out []Evidence
-		for _, k := range s.Of(gKMS, "Key") {
-			p, err := iampolicy.Parse(fpString(k, "policy"))
-			if err != nil {
-				out = append(out, at(k, false, "the key policy does not parse: "+err.Error(), "policy"))
-				continue
-			}
-			account := accountOfRoleTrust(p)
-			// A role of the account whose IAM policy allows kms:Decrypt on
-			// every key, calling KMS directly (no kms:ViaService).
-			r := iampolicy.Evaluate(iampolicy.Request{
-				Principal: iampolicy.Principal{ARN: "arn:aws:iam::" + account + ":role/any-role-of-the-account", Account: account},
-				Action:    "kms:Decrypt", Resource: "*",
-				Context: iampolicy.Context{"kms:CallerAccount": {account}},
-			}, iampolicy.KeyPolicy, iampolicy.Source{Name: awsrules.Key(k), Kind: iampolicy.Resource, Policy: p},
-				iampolicy.Source{Name: "caller", Kind: iampolicy.Identity, Policy: &iampolicy.Policy{Version: "2012-10-17", Statements: []iampolicy.Statement{{Effect: iampolicy.Allow, Action: []string{"kms:*"}, Resource: []string{"*"}}}}})
-			out = append(out, Evidence{Resource: awsrules.Key(k), Field: fpPath("policy"), Value: "Decrypt called directly by a role of the account: " + string(r.Decision),
-				OK: r.Decision != iampolicy.Allowed, Why: r.Reason})
-		}
-		return out, "no KMS key is rendered"
-	},
+	check: eachKeyPolicy(func(k *unstructured.Unstructured, p *iampolicy.Policy) Evidence {
+		account := accountOfRoleTrust(p)
+		// A role of the account whose IAM policy allows kms:* on every key,
+		// calling KMS directly (no kms:ViaService).
+		r := iampolicy.Evaluate(iampolicy.Request{
+			Principal: iampolicy.Principal{ARN: "arn:aws:iam::" + account + ":role/any-role-of-the-account", Account: account},
+			Action:    "kms:Decrypt", Resource: "*",
+			Context: iampolicy.Context{"kms:CallerAccount": {account}},
+		}, iampolicy.KeyPolicy, iampolicy.Source{Name: awsrules.Key(k), Kind: iampolicy.Resource, Policy: p}, allowing("kms:*"))
+		return Evidence{Resource: awsrules.Key(k), Field: fpPath("policy"), Value: "Decrypt called directly by a role of the account: " + string(r.Decision),
+			OK: r.Decision != iampolicy.Allowed, Why: r.Reason}
+	}),
 }, {
 	ID: "secrets-cmk-rotation", Title: "Secrets are encrypted with a CMK and rotate automatically", Severity: High,
 	Refs: Refs{PCI: []string{"8.3.9", "3.6.1"}, Checkov: []string{"CKV_AWS_149", "CKV2_AWS_57"}, ConfigRule: "secretsmanager-rotation-enabled-check", HIPAA: []string{"164.312(d)"}},
@@ -230,6 +211,28 @@ var keyControls = []Control{{
 		return out, "no SNS topic is rendered"
 	},
 }}
+
+// eachKeyPolicy judges every rendered key's policy with f.
+func eachKeyPolicy(f func(*unstructured.Unstructured, *iampolicy.Policy) Evidence) func(*scope) ([]Evidence, string) {
+	return func(s *scope) ([]Evidence, string) {
+		var out []Evidence
+		for _, k := range s.Of(gKMS, "Key") {
+			p, err := iampolicy.Parse(fpString(k, "policy"))
+			if err != nil {
+				out = append(out, at(k, false, "the key policy does not parse: "+err.Error(), "policy"))
+				continue
+			}
+			out = append(out, f(k, p))
+		}
+		return out, "no KMS key is rendered"
+	}
+}
+
+// allowing is the identity policy of a caller allowed action on everything.
+func allowing(action string) iampolicy.Source {
+	return iampolicy.Source{Name: "caller", Kind: iampolicy.Identity, Policy: &iampolicy.Policy{Version: "2012-10-17",
+		Statements: []iampolicy.Statement{{Effect: iampolicy.Allow, Action: []string{action}, Resource: []string{"*"}}}}}
+}
 
 // efsDeniesInsecureTransport evaluates the file system policy with the
 // context EFS sends for a mount without TLS.

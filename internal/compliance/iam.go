@@ -89,7 +89,7 @@ func adminAttachmentEvidence(r *unstructured.Unstructured) []Evidence {
 				// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 			}, iampolicy.KeyPolicy, iampolicy.Source{Name: awsrules.Key(r), Kind: iampolicy.Resource, Policy: trust},
 				// The caller's own identity policy allows sts:AssumeRole.
-				iampolicy.Source{Name: "caller", Kind: iampolicy.Identity, Policy: &iampolicy.Policy{Version: "2012-10-17", Statements: []iampolicy.Statement{{Effect: iampolicy.Allow, Action: []string{"sts:AssumeRole"}, Resource: []string{"*"}}}}})
+				allowing("sts:AssumeRole"))
 			decision = res.Decision
 		}
 		out = append(out, Evidence{Resource: awsrules.Key(r), Field: fpPath("managedPolicyArns", i), Value: name + "; assume without MFA: " + string(decision),

@@ -40,33 +40,18 @@ type scope struct {
 
 func (s *scope) prod() bool { return s.env == "prod" }
 
-// fp is the value at path under spec.forProvider.
-func fp(o *unstructured.Unstructured, path ...any) any {
-	return awsrules.Dig(o.Object, append([]any{"spec", "forProvider"}, path...)...)
-}
-
-func fpString(o *unstructured.Unstructured, path ...any) string {
-	s, _ := fp(o, path...).(string)
-	return s
-}
-
-func fpBool(o *unstructured.Unstructured, path ...any) bool {
-	b, _ := fp(o, path...).(bool)
-	return b
-}
+// The forProvider accessors the AWS rules use.
+var (
+	fp       = awsrules.FP
+	fpString = awsrules.FPString
+	fpBool   = awsrules.FPBool
+)
 
 // fpNumber reads a number as JSON and YAML decode it; ok is false when the
 // field is absent.
 func fpNumber(o *unstructured.Unstructured, path ...any) (float64, bool) {
-	switch n := fp(o, path...).(type) {
-	case int64:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
+	n, ok := awsrules.FPInt(o, path...)
+	return float64(n), ok
 }
 
 func fpStrings(o *unstructured.Unstructured, path ...any) []string {
