@@ -36,6 +36,9 @@ type Function struct {
 	tiers []platform.Tier
 	// now is the clock compliance exceptions and calendars are judged by.
 	now func() time.Time
+	// policies keeps the policy documents the compliance engine parsed:
+	// each reconcile of a platform renders the same documents.
+	policies *compliance.PolicyCache
 }
 
 // NewFunction returns the platform function with every tier.
@@ -43,7 +46,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, now: time.Now, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
+	return &Function{log: log, now: time.Now, policies: &compliance.PolicyCache{}, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its
@@ -96,6 +99,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, errors.Wrapf(err, "invalid %s %q", v1alpha1.CompositeKind, xr.GetName()))
 		return rsp, nil
 	}
+	controls.Policies = f.policies
 	owner := map[resource.Name]string{}
 	for _, tier := range f.tiers {
 		rendered, err := tier.Render(cfg, observed)

@@ -131,6 +131,9 @@ type Input struct {
 	Exceptions []Exception
 	// Today decides which exceptions hold (only its date counts).
 	Today time.Time
+	// Policies parses policy documents; nil parses each anew for this
+	// evaluation.
+	Policies *PolicyCache
 }
 
 // Result of one control.
@@ -155,7 +158,10 @@ func Evaluate(r *awsrules.Render, in Input) Report {
 	if len(standards) == 0 {
 		standards = []Standard{PCIDSS, SOX, GDPR, HIPAA}
 	}
-	s := &scope{Render: r, env: in.Environment, today: in.Today}
+	s := &scope{Render: r, env: in.Environment, today: in.Today, policies: in.Policies}
+	if s.policies == nil {
+		s.policies = &PolicyCache{}
+	}
 	rep := Report{Environment: in.Environment, Standards: standards}
 	for i := range catalogue {
 		c := &catalogue[i]

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -349,4 +350,28 @@ func failing(r Result) []Evidence {
 		}
 	}
 	return out
+}
+
+// TestEvaluationsShareAPolicyCache: the function evaluates concurrently with
+// one cache of parsed policies; every evaluation reports what one alone does
+// (run with -race to check the cache's locking).
+func TestEvaluationsShareAPolicyCache(t *testing.T) {
+	render := withSecretRotation(loadFixture(t, "prod")).render()
+	want := Evaluate(render, Input{Environment: "prod", Today: today})
+	cache := &PolicyCache{}
+	got := make([]Report, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = Evaluate(render, Input{Environment: "prod", Today: today, Policies: cache})
+		}()
+	}
+	wg.Wait()
+	for i, rep := range got {
+		if diff := cmp.Diff(StatusOf(want), StatusOf(rep)); diff != "" {
+			t.Errorf("evaluation %d with the shared cache differs from one alone (-alone +shared):\n%s", i, diff)
+		}
+	}
 }

@@ -217,7 +217,7 @@ func eachKeyPolicy(f func(*unstructured.Unstructured, *iampolicy.Policy) Evidenc
 	return func(s *scope) ([]Evidence, string) {
 		var out []Evidence
 		for _, k := range s.Of(gKMS, "Key") {
-			p, err := iampolicy.Parse(fpString(k, "policy"))
+			p, err := s.policies.Parse(fpString(k, "policy"))
 			if err != nil {
 				out = append(out, at(k, false, "the key policy does not parse: "+err.Error(), "policy"))
 				continue
@@ -242,7 +242,7 @@ func efsDeniesInsecureTransport(s *scope, fs *unstructured.Unstructured) Evidenc
 	if len(ps) == 0 {
 		return missing(fs, "FileSystemPolicy", "no file system policy denies mounts without TLS")
 	}
-	p, err := iampolicy.Parse(fpString(ps[0], "policy"))
+	p, err := s.policies.Parse(fpString(ps[0], "policy"))
 	if err != nil {
 		return at(ps[0], false, "the policy does not parse: "+err.Error(), "policy")
 	}

@@ -25,20 +25,20 @@ var iamControls = []Control{{
 		var out []Evidence
 		for _, r := range s.Of(gIAM, "Role") {
 			for i := range len(fpList(r, "inlinePolicy")) {
-				out = append(out, identityPolicyEvidence(r, fpString(r, "inlinePolicy", i, "policy"), fpPath("inlinePolicy", i, "policy")))
+				out = append(out, identityPolicyEvidence(s, r, fpString(r, "inlinePolicy", i, "policy"), fpPath("inlinePolicy", i, "policy")))
 			}
-			out = append(out, adminAttachmentEvidence(r)...)
+			out = append(out, adminAttachmentEvidence(s, r)...)
 		}
 		for _, p := range s.Of(gIAM, "Policy") {
-			out = append(out, identityPolicyEvidence(p, fpString(p, "policy"), fpPath("policy")))
+			out = append(out, identityPolicyEvidence(s, p, fpString(p, "policy"), fpPath("policy")))
 		}
 		return out, "no IAM role or policy is rendered"
 	},
 }}
 
 // identityPolicyEvidence judges one identity policy document.
-func identityPolicyEvidence(o *unstructured.Unstructured, doc, path string) Evidence {
-	p, err := iampolicy.Parse(doc)
+func identityPolicyEvidence(s *scope, o *unstructured.Unstructured, doc, path string) Evidence {
+	p, err := s.policies.Parse(doc)
 	if err != nil {
 		return Evidence{Resource: awsrules.Key(o), Field: path, Value: "<unparsable>", Why: err.Error()}
 	}
@@ -68,14 +68,14 @@ func identityPolicyEvidence(o *unstructured.Unstructured, doc, path string) Evid
 
 // adminAttachmentEvidence allows an administrator policy only on a
 // break-glass role whose trust policy refuses sessions without MFA.
-func adminAttachmentEvidence(r *unstructured.Unstructured) []Evidence {
+func adminAttachmentEvidence(s *scope, r *unstructured.Unstructured) []Evidence {
 	var out []Evidence
 	for i, arn := range fpStrings(r, "managedPolicyArns") {
 		name := arn[strings.LastIndex(arn, "/")+1:]
 		if !strings.Contains(arn, ":aws:policy/") || !slices.Contains(adminPolicies, name) {
 			continue
 		}
-		trust, err := iampolicy.Parse(fpString(r, "assumeRolePolicy"))
+		trust, err := s.policies.Parse(fpString(r, "assumeRolePolicy"))
 		decision := iampolicy.Decision("<unparsable trust policy>")
 		if err == nil {
 			account := accountOfRoleTrust(trust)

@@ -219,7 +219,7 @@ func bucketDeniesInsecureTransport(s *scope, b *unstructured.Unstructured) []Evi
 	if len(bps) == 0 {
 		return []Evidence{missing(b, "BucketPolicy", "no bucket policy denies requests without TLS")}
 	}
-	p, err := iampolicy.Parse(fpString(bps[0], "policy"))
+	p, err := s.policies.Parse(fpString(bps[0], "policy"))
 	if err != nil {
 		return []Evidence{at(bps[0], false, "the policy does not parse: "+err.Error(), "policy")}
 	}

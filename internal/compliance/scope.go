@@ -34,8 +34,9 @@ const (
 // scope is the render under judgement and the environment it is for.
 type scope struct {
 	*awsrules.Render
-	env   string
-	today time.Time
+	env      string
+	today    time.Time
+	policies *PolicyCache
 }
 
 func (s *scope) prod() bool { return s.env == "prod" }
