@@ -51,6 +51,11 @@ audit: ## Judge a platform against every compliance control: make audit [XR=clai
 	@code=0; hack/audit.sh $(XR) || code=$$?; \
 	  case $$code in 0) echo "make audit: no control fails" >&2;; 1) echo "make audit: controls fail (listed above)" >&2;; *) echo "make audit: bad input" >&2;; esac; exit $$code
 
+.PHONY: mutate
+mutate: ## Apply each mutation of hack/mutate's catalogue to a copy of the tree and report which the tests kill, which only golden files catch, which survive (minutes per mutation; not in CI): make mutate [RUN=regexp].
+	@go run ./hack/mutate $(if $(RUN),-run '$(RUN)')
+	@echo "make mutate: every mutation is killed by a stated property"
+
 .PHONY: render-once
 render-once: ## One pass of crossplane render, as Crossplane's first reconcile sees it: make render-once [XR=file] [OBSERVED=file].
 	@hack/render.sh $(XR) $(OBSERVED)
