@@ -72,7 +72,7 @@ func reportCompliance(rsp *fnv1.RunFunctionResponse, rep compliance.Report, acco
 	response.ConditionFalse(rsp, ConditionCompliant, "ControlsFail").WithMessage(summary + "; failing: " + strings.Join(failing, ", ")).TargetCompositeAndClaim()
 	for _, r := range rep.Results {
 		if r.Status == compliance.Fail {
-			response.Warning(rsp, errors.Errorf("compliance control %s (%s) fails: %s", r.Control.ID, r.Control.Title, r.Detail)).TargetCompositeAndClaim()
+			response.Warning(rsp, errors.Errorf("compliance control %s fails (%s): %s", r.Control.ID, r.Control.Title, r.Detail)).TargetCompositeAndClaim()
 		}
 	}
 }

@@ -201,15 +201,15 @@ func judge(s *scope, c *Control, standards []Standard, in Input) Result {
 		if ex.Control != c.ID {
 			continue
 		}
+		// An expired exception waives nothing: the failure stands and says
+		// so; on a control that no longer fails it is only stale.
 		switch {
 		case !expired(ex, in.Today) && res.Status == Fail:
 			res.Status, res.Detail = Waived, fmt.Sprintf("exception until %s: %s (%s)", ex.Expires.Format(time.DateOnly), ex.Reason, res.Detail)
+		case expired(ex, in.Today) && res.Status == Fail:
+			res.Detail = fmt.Sprintf("its exception expired on %s; %s", ex.Expires.Format(time.DateOnly), res.Detail)
 		case expired(ex, in.Today):
-			res.Status = Fail
-			res.Detail = fmt.Sprintf("its exception expired on %s", ex.Expires.Format(time.DateOnly))
-			if len(failed) > 0 {
-				res.Detail += "; " + "fails on " + strings.Join(slices.Compact(failed), ", ")
-			}
+			res.Detail = strings.TrimPrefix(res.Detail+"; ", "; ") + fmt.Sprintf("its exception expired on %s and can go", ex.Expires.Format(time.DateOnly))
 		}
 	}
 	return res

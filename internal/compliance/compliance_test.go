@@ -258,11 +258,17 @@ func TestExceptions(t *testing.T) {
 			}
 		})
 	}
-	// An exception for a control that passes changes nothing.
+	// An exception for a control that passes changes nothing; an expired
+	// one there is only reported as stale.
 	r := resultOf(t, Evaluate(loadFixture(t, "prod").render(), Input{Environment: "prod", Today: today,
 		Exceptions: []Exception{{Control: "kms-rotation", Reason: "not needed", Expires: day("2027-01-31")}}}), "kms-rotation")
 	if r.Status != Pass {
 		t.Errorf("expected a passing control to stay pass under an exception, got %s", r.Status)
+	}
+	r = resultOf(t, Evaluate(loadFixture(t, "prod").render(), Input{Environment: "prod", Today: today,
+		Exceptions: []Exception{{Control: "kms-rotation", Reason: "not needed", Expires: day("2026-01-31")}}}), "kms-rotation")
+	if r.Status != Pass || r.Detail != "its exception expired on 2026-01-31 and can go" {
+		t.Errorf("expected a passing control with an expired exception to pass and call it stale, got %s: %q", r.Status, r.Detail)
 	}
 }
 
