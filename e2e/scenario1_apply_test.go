@@ -105,7 +105,10 @@ func expectRenderedPlatform(ctx context.Context, t *testing.T, name string, c *u
 	if err != nil {
 		t.Fatalf("make audit cannot judge the %s render: %v", name, err)
 	}
-	wantCompliance, _ := runtime.DefaultUnstructuredConverter.ToUnstructured(compliance.StatusOf(rep))
+	wantCompliance, err := runtime.DefaultUnstructuredConverter.ToUnstructured(compliance.StatusOf(rep))
+	if err != nil {
+		t.Fatal(err)
+	}
 	gotCompliance, _, _ := unstructured.NestedMap(live.Object, "status", "compliance")
 	if diff := cmp.Diff(wantCompliance, gotCompliance); diff != "" {
 		t.Errorf("the claim's status.compliance differs from make audit's (-audit +claim):\n%s", diff)

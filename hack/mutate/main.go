@@ -75,7 +75,12 @@ func try(work string, m mutation) (verdict, by string) {
 	if n := bytes.Count(orig, []byte(m.From)); n != 1 {
 		return "error", fmt.Sprintf("the text to mutate occurs %d times in %s (the catalogue is stale)", n, m.File)
 	}
-	defer os.WriteFile(path, orig, 0o644)
+	defer func() {
+		// A mutation left behind would be tested with every next one.
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			fail(2, "cannot restore %s after %q: %v", m.File, m.Name, err)
+		}
+	}()
 	if err := os.WriteFile(path, bytes.Replace(orig, []byte(m.From), []byte(m.To), 1), 0o644); err != nil {
 		return "error", err.Error()
 	}

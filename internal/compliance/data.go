@@ -75,6 +75,9 @@ var databaseControls = []Control{{
 	Refs: Refs{PCI: []string{"4.2.1"}, Checkov: []string{"CKV2_AWS_69"}, GDPR: gdprEncryption, HIPAA: []string{"164.312(e)(1)"}},
 	check: func(s *scope) ([]Evidence, string) {
 		var out []Evidence
+		// rds.force_ssl=1 makes Aurora PostgreSQL refuse connections without
+		// TLS; the default parameter group leaves it 0.
+		// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Security.html
 		for _, c := range s.Of(gRDS, "Cluster") {
 			pg := s.Selected(c, "dbClusterParameterGroupNameSelector")
 			if pg == nil {
@@ -121,7 +124,9 @@ var keyControls = []Control{{
 		var out []Evidence
 		for _, k := range s.Of(gKMS, "Key") {
 			if spec := fpString(k, "customerMasterKeySpec"); spec != "" && spec != "SYMMETRIC_DEFAULT" {
-				continue // AWS rotates only symmetric encryption keys
+				// Automatic rotation is for symmetric encryption keys only.
+				// https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+				continue
 			}
 			out = append(out, equals(k, true, "", "enableKeyRotation"))
 		}

@@ -46,7 +46,8 @@ var networkControls = []Control{{
 		var out []Evidence
 		for _, r := range internetIngress(s) {
 			web := !r.all && r.from == r.to && (r.from == 80 || r.from == 443)
-			// A network ACL is stateless: replies to the platform's own
+			// A network ACL is stateless (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html):
+			// replies to the platform's own
 			// outbound connections come back on ephemeral ports, so a NACL
 			// admits ranges above 1023 that reach the top of the range.
 			replies := r.nacl && !r.all && r.from >= 1024 && r.to-r.from >= 1000 && (r.from == 1024 || r.to == 65535)
@@ -108,6 +109,9 @@ var networkControls = []Control{{
 			for _, l := range s.SelectingThis(lb, gELB, "LBListener", "loadBalancerArnSelector") {
 				switch fpString(l, "protocol") {
 				case "HTTPS":
+					// ELB names its policies by minimum protocol:
+					// ELBSecurityPolicy-TLS13-1-2-…, -TLS-1-2-…, -FS-1-2-….
+					// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
 					p := fpString(l, "sslPolicy")
 					out = append(out, at(l, strings.Contains(p, "-1-2-") || strings.Contains(p, "-1-3-") || strings.Contains(p, "TLS-1-2"), "the policy admits TLS below 1.2", "sslPolicy"))
 				case "HTTP":

@@ -86,7 +86,8 @@ var s3Controls = []Control{{
 		if len(s.SelectingThis(b, gS3, "BucketLogging", "targetBucketSelector")) > 0 {
 			return []Evidence{{Resource: awsrules.Key(b), Field: "BucketLogging", Value: "<target of the others>", OK: true, Why: "the access-log bucket itself"}}
 		}
-		// Server access logs go to a bucket in the same region; a replica
+		// Server access logs go to a bucket in the same region
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); a replica
 		// in the DR region is written only by replication, and CloudTrail
 		// data events record who reads it.
 		if rw := s.trailDataEvents(b); s.isReplica(b) && rw != "" {
@@ -136,6 +137,7 @@ var s3Controls = []Control{{
 			}
 			// Object Lock is on from the bucket's creation, or turned on by
 			// the configuration once versioning is.
+			// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
 			if fpBool(b, "objectLockEnabled") {
 				out = append(out, equals(b, true, "", "objectLockEnabled"))
 			} else {

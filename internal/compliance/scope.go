@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/internal/awsrules"
 )
 
@@ -173,20 +174,15 @@ func bucketName(b *unstructured.Unstructured) string {
 	return b.GetAnnotations()["crossplane.io/external-name"]
 }
 
-// bucketARN is the bucket's ARN in its region's partition.
+// bucketARN is the bucket's ARN in its region's partition (the platform's
+// partition table; an unknown region falls back to aws).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 func bucketARN(b *unstructured.Unstructured) string {
-	return "arn:" + partition(fpString(b, "region")) + ":s3:::" + bucketName(b)
-}
-
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
+	partition := "aws"
+	if p, ok := v1alpha1.PartitionOf(fpString(b, "region")); ok {
+		partition = p.ID
 	}
-	return "aws"
+	return "arn:" + partition + ":s3:::" + bucketName(b)
 }
 
 // isReplica is whether the bucket is a replication destination.
