@@ -1,18 +1,16 @@
 package argocd
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"testing"
-	"time"
 
-	lua "github.com/yuin/gopher-lua"
 	"sigs.k8s.io/yaml"
+
+	"github.com/paynext/platform/deploy/argocd/health"
 )
 
 const customizations = "resource_customizations"
@@ -25,13 +23,8 @@ type healthCheck struct {
 }
 
 type healthCase struct {
-	InputPath    string       `json:"inputPath"`
-	HealthStatus healthStatus `json:"healthStatus"`
-}
-
-type healthStatus struct {
-	Status  string `json:"status"`
-	Message string `json:"message"`
+	InputPath    string        `json:"inputPath"`
+	HealthStatus health.Status `json:"healthStatus"`
 }
 
 func loadHealthChecks(t *testing.T) []healthCheck {
@@ -66,78 +59,6 @@ func loadHealthChecks(t *testing.T) []healthCheck {
 	return checks
 }
 
-// runHealth runs a health script the way Argo CD v3.5.7 does (util/lua/lua.go
-// runLuaWithResourceActionParameters): obj as a global built like its
-// decodeValue, a one-second deadline, and the returned table read as status
-// and message. Without openLibs it opens only what Argo CD opens for scripts
-// from argocd-cm: package, base and table (and its own safe os, which no
-// script here uses: an os call fails the test, the safe side).
-func runHealth(script string, obj map[string]any, openLibs bool) (healthStatus, error) {
-	l := lua.NewState(lua.Options{SkipOpenLibs: !openLibs})
-	defer l.Close()
-	for _, lib := range []struct {
-		name string
-		open lua.LGFunction
-	}{{lua.LoadLibName, lua.OpenPackage}, {lua.BaseLibName, lua.OpenBase}, {lua.TabLibName, lua.OpenTable}} {
-		if err := l.CallByParam(lua.P{Fn: l.NewFunction(lib.open), NRet: 0, Protect: true}, lua.LString(lib.name)); err != nil {
-			return healthStatus{}, err
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	l.SetContext(ctx)
-	l.SetGlobal("obj", luaValue(l, obj))
-	if err := l.DoString(script); err != nil {
-		return healthStatus{}, err
-	}
-	tbl, ok := l.Get(-1).(*lua.LTable)
-	if !ok {
-		return healthStatus{}, fmt.Errorf("the script returned %s, Argo CD wants a table", l.Get(-1).Type())
-	}
-	var hs healthStatus
-	for key, dst := range map[string]*string{"status": &hs.Status, "message": &hs.Message} {
-		switch v := tbl.RawGetString(key).(type) {
-		case lua.LString:
-			*dst = string(v)
-		case *lua.LNilType:
-		default:
-			return healthStatus{}, fmt.Errorf("%s is a Lua %s, Argo CD decodes it as a string", key, v.Type())
-		}
-	}
-	switch hs.Status {
-	case "Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown":
-		return hs, nil
-	}
-	return healthStatus{}, errors.New("status " + hs.Status + " is not one Argo CD knows; it would show Unknown")
-}
-
-// luaValue mirrors Argo CD's decodeValue for what sigs.k8s.io/yaml produces.
-func luaValue(l *lua.LState, v any) lua.LValue {
-	switch v := v.(type) {
-	case bool:
-		return lua.LBool(v)
-	case float64:
-		return lua.LNumber(v)
-	case int64:
-		return lua.LNumber(v)
-	case string:
-		return lua.LString(v)
-	case []any:
-		t := l.CreateTable(len(v), 0)
-		for _, e := range v {
-			t.Append(luaValue(l, e))
-		}
-		return t
-	case map[string]any:
-		t := l.CreateTable(0, len(v))
-		for k, e := range v {
-			t.RawSetH(lua.LString(k), luaValue(l, e))
-		}
-		return t
-	}
-	return lua.LNil
-}
-
 func readObject(t *testing.T, path string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -167,7 +88,7 @@ func TestHealthChecks(t *testing.T) {
 			}
 			for _, openLibs := range []bool{true, false} {
 				t.Run(fmt.Sprintf("%s/%s/%s/openLibs=%t", hc.group, hc.kind, tc.InputPath, openLibs), func(t *testing.T) {
-					got, err := runHealth(hc.script, obj, openLibs)
+					got, err := health.Run(hc.script, obj, openLibs)
 					if err != nil {
 						t.Fatalf("the script failed: %v", err)
 					}
@@ -177,21 +98,6 @@ func TestHealthChecks(t *testing.T) {
 				})
 			}
 		}
-	}
-}
-
-// TestHealthChecksRunWithoutTheStringLibrary proves the "without" mode above
-// is what it claims: string is nil there, so a script calling string.find or
-// s:match would fail TestHealthChecks.
-func TestHealthChecksRunWithoutTheStringLibrary(t *testing.T) {
-	probe := `if string == nil then return {status = "Healthy"} end return {status = "Degraded"}`
-	got, err := runHealth(probe, map[string]any{}, false)
-	if err != nil || got.Status != "Healthy" {
-		t.Errorf("want no string library without open libs, got %+v, %v", got, err)
-	}
-	got, err = runHealth(probe, map[string]any{}, true)
-	if err != nil || got.Status != "Degraded" {
-		t.Errorf("want the string library with open libs, got %+v, %v", got, err)
 	}
 }
 
