@@ -56,6 +56,13 @@ mutate: ## Apply each mutation of hack/mutate's catalogue to a copy of the tree 
 	@go run ./hack/mutate $(if $(RUN),-run '$(RUN)')
 	@echo "make mutate: every mutation is killed by a stated property"
 
+.PHONY: provider-policy
+provider-policy: ## Regenerate deploy/aws-iam/ (the provider role's IAM policy and its kind -> actions table) from every example and held-out claim's render and the Terraform provider source provider-aws pins (downloaded into the module cache; minutes).
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	  for claim in examples/claims/*.yaml $(HELD_OUT); do hack/render-converged.sh $$claim > "$$work/$$(basename $$claim)" 2>/dev/null || { echo "make provider-policy: cannot render $$claim (make render XR=$$claim says why)" >&2; exit 1; }; done; \
+	  go run ./hack/providerpolicy -renders "$$work/*.yaml"
+	@echo "make provider-policy: deploy/aws-iam/provider-actions.json and provider-policy.json are regenerated from the renders of examples/claims and the held-out claims"
+
 .PHONY: render-once
 render-once: ## One pass of crossplane render, as Crossplane's first reconcile sees it: make render-once [XR=file] [OBSERVED=file].
 	@hack/render.sh $(XR) $(OBSERVED)
