@@ -6,6 +6,8 @@ import (
 	"maps"
 	"time"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	xpresource "github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
@@ -94,6 +96,12 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	cfg := platform.Resolve(platformName(&xr), &xr.Spec, accountID(&xr, observed))
+	if len(observedComposed) == 0 {
+		if err := checkDeploymentFree(req, rsp, &xr, cfg.AccountID); err != nil {
+			response.Fatal(rsp, err)
+			return rsp, nil
+		}
+	}
 	controls, err := compliance.InputFor(&xr.Spec, f.now())
 	if err != nil {
 		response.Fatal(rsp, errors.Wrapf(err, "invalid %s %q", v1alpha1.CompositeKind, xr.GetName()))
@@ -114,6 +122,14 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 				return rsp, nil
 			}
 			owner[name] = tier.Name()
+			mr, ok := r.Object.(xpresource.ProviderConfigReferencer)
+			if !ok {
+				response.Fatal(rsp, errors.Errorf("composed resource %q of the %s tier is not a managed resource", r.Key, tier.Name()))
+				return rsp, nil
+			}
+			// Explicit, not the CRD's default: the ProviderConfig is the
+			// account, and the spec chooses it.
+			mr.SetProviderConfigReference(&xpv1.Reference{Name: cfg.ProviderConfigName})
 			cd, err := composed.From(r.Object)
 			if err != nil {
 				response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q of the %s tier", r.Key, tier.Name()))

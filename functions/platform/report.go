@@ -33,13 +33,7 @@ var reportCRD = &fnv1.ResourceSelector{
 // requireReportCRD asks Crossplane for the ClusterReport CRD (a function
 // never guesses what is installed) and says whether it exists.
 func requireReportCRD(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse) (bool, error) {
-	if rsp.Requirements == nil {
-		rsp.Requirements = &fnv1.Requirements{}
-	}
-	if rsp.Requirements.Resources == nil {
-		rsp.Requirements.Resources = map[string]*fnv1.ResourceSelector{}
-	}
-	rsp.Requirements.Resources[RequirementReportCRD] = reportCRD
+	require(rsp, RequirementReportCRD, reportCRD)
 	crds, _, err := request.GetRequiredResource(req, RequirementReportCRD)
 	if err != nil {
 		return false, errors.Wrap(err, "cannot read the required OpenReports ClusterReport CRD")

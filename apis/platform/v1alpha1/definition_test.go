@@ -111,6 +111,7 @@ func TestDefinitionPatternsMatchValidate(t *testing.T) {
 		got, want string
 	}{
 		"accountId":                   {prop("accountId").Pattern, AccountIDPattern},
+		"providerConfigRef.name":      {prop("providerConfigRef", "name").Pattern, ObjectNamePattern},
 		"network.availabilityZones[]": {prop("network", "availabilityZones", "[]").Pattern, ZonePattern},
 		"contacts.securityEmail":      {prop("contacts", "securityEmail").Pattern, EmailPattern},
 		"contacts.complianceEmail":    {prop("contacts", "complianceEmail").Pattern, EmailPattern},

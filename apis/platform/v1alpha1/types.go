@@ -37,6 +37,7 @@ type XPayNextPlatform struct {
 // +kubebuilder:validation:XValidation:rule="self.network.availabilityZones.all(z, z.startsWith(self.region) && size(z) == size(self.region) + 1)",message="spec.network.availabilityZones must all be zones of spec.region (the region name followed by one letter)",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || size(self.network.availabilityZones) >= 2",message="spec.network.availabilityZones needs at least 2 zones in staging and prod",fieldPath=".network.availabilityZones",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || !has(self.kubernetes) || !has(self.kubernetes.publicAccessCidrs) || size(self.kubernetes.publicAccessCidrs) == 0",message="spec.kubernetes.publicAccessCidrs is allowed in dev only: staging and prod endpoints are private",fieldPath=".kubernetes.publicAccessCidrs",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="(has(self.providerConfigRef) ? self.providerConfigRef.name : 'default') == (has(oldSelf.providerConfigRef) ? oldSelf.providerConfigRef.name : 'default')",message="spec.providerConfigRef cannot be changed: it selects the AWS account every composed resource lives in, and the provider would build the whole platform again in the other account, leaving this one unmanaged",fieldPath=".providerConfigRef",reason="FieldValueForbidden"
 // +kubebuilder:validation:XValidation:rule="has(self.nameSuffix) == has(oldSelf.nameSuffix) && (!has(self.nameSuffix) || self.nameSuffix == oldSelf.nameSuffix)",message="spec.nameSuffix cannot be added, changed or removed: every AWS name of the platform carries it, so each stateful resource would be replaced",fieldPath=".nameSuffix",reason="FieldValueForbidden"
 // +kubebuilder:validation:XValidation:rule="!has(self.nameSuffix) || !has(self.kubernetes) || !has(self.kubernetes.clusterName) || size(self.kubernetes.clusterName) + size(self.environment) + size(self.nameSuffix) <= 98",message="spec.kubernetes.clusterName is too long with spec.nameSuffix: the EKS cluster name <clusterName>-<environment>-<nameSuffix> must fit 100 characters",fieldPath=".kubernetes.clusterName",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment != 'prod' || !has(self.dataProtection) || !has(self.dataProtection.allowDeletion) || !self.dataProtection.allowDeletion",message="spec.dataProtection.allowDeletion cannot be set in prod",fieldPath=".dataProtection.allowDeletion",reason="FieldValueForbidden"
@@ -74,6 +75,14 @@ type PlatformSpec struct {
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[a-z][a-z0-9]{0,4}$`
 	NameSuffix string `json:"nameSuffix,omitempty"`
+
+	// ProviderConfigRef names the provider-aws ProviderConfig every composed
+	// resource is reconciled with: its credentials, and so the AWS account
+	// the platform lives in. One management cluster serves many accounts
+	// with one ProviderConfig per account. Defaults to "default". It cannot
+	// be changed later.
+	// +optional
+	ProviderConfigRef *ProviderConfigReference `json:"providerConfigRef,omitempty"`
 
 	Network  NetworkSpec  `json:"network"`
 	Contacts ContactsSpec `json:"contacts"`
@@ -352,6 +361,37 @@ type LoggingSpec struct {
 	// +optional
 	// +kubebuilder:validation:Enum=1;3;5;7;14;30;60;90;120;150;180;365;400;545;731;1096;1827;2192;2557;2922;3288;3653
 	RetentionDays int32 `json:"retentionDays,omitempty"`
+}
+
+// ProviderConfigReference names a cluster-scoped provider-aws ProviderConfig.
+type ProviderConfigReference struct {
+	// Name of the ProviderConfig (a Kubernetes object name).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	Name string `json:"name"`
+}
+
+// DefaultProviderConfig is the ProviderConfig a platform uses when its spec
+// names none, as provider-aws's own default.
+const DefaultProviderConfig = "default"
+
+// ProviderConfigName is the ProviderConfig the platform's resources use.
+func (s *PlatformSpec) ProviderConfigName() string {
+	if s.ProviderConfigRef == nil || s.ProviderConfigRef.Name == "" {
+		return DefaultProviderConfig
+	}
+	return s.ProviderConfigRef.Name
+}
+
+// Deployment names the platform among the account's AWS names: its
+// environment, and its name suffix when it has one (prod-dr). Every AWS name
+// the platform gives starts paynext-<deployment>.
+func (s *PlatformSpec) Deployment() string {
+	if s.NameSuffix != "" {
+		return string(s.Environment) + "-" + s.NameSuffix
+	}
+	return string(s.Environment)
 }
 
 // PlatformStatus carries what the platform's users need from AWS, read from

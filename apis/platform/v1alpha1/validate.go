@@ -26,6 +26,8 @@ const (
 	InstanceTypePattern   = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`
 	RoleARNPattern        = `^arn:aws(-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`
 	CertificateARNPattern = `^arn:aws(-us-gov)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`
+	// ObjectNamePattern is a Kubernetes object name (RFC 1123 subdomain).
+	ObjectNamePattern = `^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
 )
 
 // Limits shared with the markers in types.go.
@@ -52,6 +54,7 @@ var (
 	engineVersionRE  = regexp.MustCompile(EngineVersionPattern)
 	clusterNameRE    = regexp.MustCompile(ClusterNamePattern)
 	nameSuffixRE     = regexp.MustCompile(`^[a-z][a-z0-9]{0,4}$`)
+	objectNameRE     = regexp.MustCompile(ObjectNamePattern)
 	kubeVersionRE    = regexp.MustCompile(KubeVersionPattern)
 	instanceTypeRE   = regexp.MustCompile(InstanceTypePattern)
 	roleARNRE        = regexp.MustCompile(RoleARNPattern)
@@ -82,6 +85,13 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 	if s.NameSuffix != "" && len(s.Kubernetes.ClusterName)+len(s.Environment)+len(s.NameSuffix) > 98 {
 		errs = append(errs, field.Invalid(path.Child("kubernetes", "clusterName"), s.Kubernetes.ClusterName,
 			"is too long with spec.nameSuffix: the EKS cluster name <clusterName>-<environment>-<nameSuffix> must fit 100 characters"))
+	}
+	if s.ProviderConfigRef != nil {
+		p := path.Child("providerConfigRef", "name")
+		if s.ProviderConfigRef.Name == "" {
+			errs = append(errs, field.Required(p, "the name of a provider-aws ProviderConfig"))
+		}
+		errs = append(errs, optionalMatch(p, s.ProviderConfigRef.Name, objectNameRE, 253, "a Kubernetes object name: lowercase letters, digits, '-' and '.'")...)
 	}
 	errs = append(errs, s.Network.validate(path.Child("network"), s.Region, s.Environment)...)
 	errs = append(errs, matches(path.Child("contacts", "securityEmail"), s.Contacts.SecurityEmail, emailRE, "an e-mail address")...)

@@ -33,6 +33,9 @@ type Config struct {
 	// NameSuffix distinguishes a second platform of the environment in
 	// every AWS name ("" for none).
 	NameSuffix string
+	// ProviderConfigName is the provider-aws ProviderConfig, and so the AWS
+	// account, every composed resource is reconciled with.
+	ProviderConfigName string
 
 	VPCCIDR netip.Prefix
 	// Zones sorted by name.
@@ -144,15 +147,16 @@ func or(v, fallback string) string {
 func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 	p := ProfileFor(s.Environment)
 	c := &Config{
-		Name:             name,
-		Environment:      s.Environment,
-		Region:           s.Region,
-		DRRegion:         s.DRRegion,
-		AccountID:        accountID,
-		NameSuffix:       s.NameSuffix,
-		VPCCIDR:          netip.MustParsePrefix(s.Network.VPCCIDR),
-		NATGateways:      s.Network.NATGateways,
-		LogRetentionDays: s.Logging.RetentionDays,
+		Name:               name,
+		Environment:        s.Environment,
+		Region:             s.Region,
+		DRRegion:           s.DRRegion,
+		AccountID:          accountID,
+		NameSuffix:         s.NameSuffix,
+		ProviderConfigName: s.ProviderConfigName(),
+		VPCCIDR:            netip.MustParsePrefix(s.Network.VPCCIDR),
+		NATGateways:        s.Network.NATGateways,
+		LogRetentionDays:   s.Logging.RetentionDays,
 
 		DatabaseMasterUsername: or(s.Database.MasterUsername, "paynext_admin"),
 		DatabaseInstanceClass:  or(s.Database.InstanceClass, p.DatabaseInstanceClass),
