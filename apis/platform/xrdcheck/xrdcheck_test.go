@@ -175,3 +175,40 @@ func TestNameSuffixCannotChange(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderConfigCannotChange: the ProviderConfig is the account every
+// composed resource lives in, so the XRD refuses an update that moves the
+// platform to another one, naming the field. Naming "default" explicitly is
+// no change, since it is what an unset reference means.
+func TestProviderConfigCannotChange(t *testing.T) {
+	v := load(t)
+	with := func(ref string) map[string]any {
+		c := claim(t, "prod")
+		if ref != "" {
+			c["spec"].(map[string]any)["providerConfigRef"] = map[string]any{"name": ref}
+		}
+		return c
+	}
+	for name, tc := range map[string]struct {
+		old, new string
+		refused  bool
+	}{
+		"kept":                          {"payments-prod", "payments-prod", false},
+		"unset":                         {"", "", false},
+		"default named explicitly":      {"", "default", false},
+		"default no longer named":       {"default", "", false},
+		"set on a platform without one": {"", "payments-prod", true},
+		"changed":                       {"payments-prod", "payments-prod-2", true},
+		"removed":                       {"payments-prod", "", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			errs := v.ValidateUpdate(with(tc.new), with(tc.old))
+			if refused := len(errs) > 0; refused != tc.refused {
+				t.Fatalf("want refused %v, got %v", tc.refused, errs)
+			}
+			if tc.refused && !strings.Contains(errs.ToAggregate().Error(), "spec.providerConfigRef") {
+				t.Errorf("want the error to name spec.providerConfigRef, got %v", errs)
+			}
+		})
+	}
+}
