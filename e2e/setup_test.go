@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -110,6 +111,9 @@ func setUp(ctx context.Context) (*environment, error) {
 	e.record("Crossplane up (chart RBAC, core init and start, RBAC manager)", time.Since(step))
 
 	if err := installOpenReports(ctx, e.c); err != nil {
+		return e, err
+	}
+	if err := installArgoCDBundleCRDs(ctx, e.c); err != nil {
 		return e, err
 	}
 
@@ -237,6 +241,44 @@ func installOpenReports(ctx context.Context, c client.Client) error {
 		return errors.Wrap(err, "cannot create the OpenReports ClusterRole")
 	}
 	return waitEstablished(ctx, c, crd.GetName())
+}
+
+// installArgoCDBundleCRDs installs the CRDs of the kinds the Argo CD bundle
+// (deploy/argocd) holds beyond Crossplane's and the claim's: Argo CD v3.5.7's
+// Application, ApplicationSet and AppProject (E2E_ARGOCD_CRDS, its module's
+// manifests/crds) and provider-aws's ProviderConfig (E2E_PROVIDERCONFIG_CRD),
+// so the bundle's dry run (scenario3_argocd) is judged by the API server on
+// every object. No Argo CD controller runs: nothing reconciles these kinds.
+// The ProviderConfig CRD stays out of E2E_PROVIDER_CRDS, whose kinds get a
+// managed reconciler each.
+func installArgoCDBundleCRDs(ctx context.Context, c client.Client) error {
+	files, err := filepath.Glob(filepath.Join(os.Getenv("E2E_ARGOCD_CRDS"), "*-crd.yaml"))
+	if err != nil || len(files) == 0 {
+		return errors.Errorf("no Argo CD CRDs (*-crd.yaml) in %q (E2E_ARGOCD_CRDS)", os.Getenv("E2E_ARGOCD_CRDS"))
+	}
+	files = append(files, os.Getenv("E2E_PROVIDERCONFIG_CRD"))
+	var names []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return errors.Wrapf(err, "cannot read %s", f)
+		}
+		crd := &extv1.CustomResourceDefinition{}
+		if err := yaml.Unmarshal(data, crd); err != nil {
+			return errors.Wrapf(err, "cannot parse %s", f)
+		}
+		if err := c.Create(ctx, crd); err != nil {
+			return errors.Wrapf(err, "cannot create CRD %s", crd.GetName())
+		}
+		names = append(names, crd.GetName())
+	}
+	for _, name := range names {
+		if err := waitEstablished(ctx, c, name); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("e2e: installed the Argo CD bundle's CRDs: %s\n", strings.Join(names, ", "))
+	return nil
 }
 
 func waitEstablished(ctx context.Context, c client.Client, name string) error {

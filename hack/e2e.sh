@@ -33,6 +33,21 @@ crossplane_dir=$(cd hack/tools/crossplane-core && go mod download -json github.c
 openreports_dir=$(go mod download -json github.com/openreports/reports-api | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 # The CRDs of every kind the platform composes, as the provider packages ship them.
 hack/provider-crds.sh "$out/crds" "$out"/rendered/*.yaml
+# The Argo CD bundle (deploy/argocd) is dry-run against the control plane,
+# which then needs the CRDs of the kinds it holds beyond Crossplane's and the
+# claim's: Argo CD v3.5.7's own, from its module zip, and provider-aws's
+# ProviderConfig. As deploy/argocd's tests do (modules_test.go), argo-cd is
+# downloaded in a throwaway module, so go.mod never names it (a cold module
+# cache fetches the 56 MB zip once); a test there keeps these versions its own.
+argocd_module=github.com/argoproj/argo-cd/v3@v3.5.7
+provider_module=github.com/upbound/provider-aws/v2@v2.4.0
+throwaway=$(mktemp -d)
+trap 'rm -rf "$throwaway"' EXIT
+printf 'module throwaway\n\ngo 1.26\n' > "$throwaway/go.mod"
+argocd_dir=$(cd "$throwaway" && GOFLAGS=-mod=mod GOWORK=off go mod download -json "$argocd_module" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+provider_dir=$(go mod download -json "$provider_module" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+[ -f "$argocd_dir/manifests/crds/application-crd.yaml" ] || { log "no Argo CD CRDs in $argocd_dir/manifests/crds"; exit 1; }
+log "Argo CD's CRDs from $argocd_module: $(cd "$argocd_dir/manifests/crds" && echo *-crd.yaml)"
 log "$(ls "$out/crds" | wc -l) provider-aws CRDs to install"
 
 log "building the Configuration and Function packages"
@@ -45,7 +60,9 @@ log "prepared in $((SECONDS - start)) s; running the scenarios"
 export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-paynext-platform \
   E2E_CROSSPLANE_CRDS=$crossplane_dir/cluster/crds E2E_PROVIDER_CRDS=$out/crds \
   E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages \
-  E2E_OPENREPORTS_CRD=$openreports_dir/config/crd/openreports.io_clusterreports.yaml
+  E2E_OPENREPORTS_CRD=$openreports_dir/config/crd/openreports.io_clusterreports.yaml \
+  E2E_ARGOCD_CRDS=$argocd_dir/manifests/crds \
+  E2E_PROVIDERCONFIG_CRD=$provider_dir/package/crds/aws.upbound.io_providerconfigs.yaml
 # -parallel: the last scenarios run together (e2e/main_test.go); the default,
 # GOMAXPROCS, would run only two at a time on a 2-core machine.
 go test -tags e2e -count=1 -v -parallel 8 -timeout 75m ./e2e "$@"

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -56,4 +57,20 @@ func moduleDir(t *testing.T, mod string) string {
 	}
 	moduleDirs[mod] = info.Dir
 	return info.Dir
+}
+
+// TestE2EReadsTheSameModules: hack/e2e.sh installs Argo CD's CRDs and
+// provider-aws's ProviderConfig CRD in the end-to-end control plane from
+// module zips of its own naming; the live dry run proves the bundle only for
+// the versions these tests pin if both name the same modules.
+func TestE2EReadsTheSameModules(t *testing.T) {
+	b, err := os.ReadFile("../../hack/e2e.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for variable, mod := range map[string]string{"argocd_module": argoCDModule, "provider_module": providerModule} {
+		if want := variable + "=" + mod + "\n"; !strings.Contains(string(b), want) {
+			t.Errorf("hack/e2e.sh does not set %q; the offline tests read %s", strings.TrimSpace(want), mod)
+		}
+	}
 }
