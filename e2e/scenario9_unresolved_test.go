@@ -46,6 +46,10 @@ func TestUnresolvableSelectorNamesTheResource(t *testing.T) {
 	}()
 
 	c := claim(t, "sandbox")
+	// A dev platform like the dev example, which runs beside it: in one
+	// account the two would hold the same AWS names, and the function
+	// refuses the younger. The sandbox team has its own account.
+	_ = unstructured.SetNestedField(c.Object, "sandbox-account", "spec", "providerConfigRef", "name")
 	ensureNamespace(ctx, t, c.GetNamespace())
 	applied := time.Now()
 	if err := env.c.Create(ctx, c); err != nil && !kerrors.IsAlreadyExists(err) {
