@@ -363,7 +363,7 @@ func matches(re *regexp.Regexp, what string) func(string) string {
 }
 
 func nameRules() []Rule {
-	return []Rule{
+	return append([]Rule{
 		nameRule("s3-bucket-name", gS3, "Bucket", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
 			"Bucket names must be between 3 and 63 characters long, consist only of lowercase letters, numbers, periods and hyphens, begin and end with a letter or number, "+
 				"not contain two adjacent periods, not be formatted as an IP address, and not start with xn--, sthree- or amzn-s3-demo- nor end with -s3alias, --ol-s3, .mrap or --x-s3.",
@@ -420,5 +420,5 @@ func nameRules() []Rule {
 		nameRule("eks-cluster-name", gEKS, "Cluster", "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html",
 			"The name can contain only alphanumeric characters (case-sensitive), hyphens, and underscores. It must start with an alphanumeric character and can't be longer than 100 characters.",
 			byExternalName, matches(eksName, "1–100 alphanumerics, hyphens or underscores starting with an alphanumeric")),
-	}
+	}, formatRules()...)
 }
