@@ -73,14 +73,14 @@ var trailAdjacent = regexp.MustCompile(`[._-]{2}`)
 // clusters, target groups). Each cites the page that states it.
 var nameFormats = []nameFormat{{
 	id: "rds-cluster-parameter-group-name", group: gRDS, kind: "ClusterParameterGroup",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-restore-db-cluster-to-point-in-time-request/db-cluster-parameter-group-name.html",
-	doc: "DBClusterParameterGroupName: must be 1 to 255 letters, numbers, or hyphens; first character must be a letter; can't end with a hyphen or contain two consecutive hyphens.",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-restore-db-cluster-to-point-in-time-request/db-cluster-parameter-group-name.html",
+	doc:  "DBClusterParameterGroupName: must be 1 to 255 letters, numbers, or hyphens; first character must be a letter; can't end with a hyphen or contain two consecutive hyphens.",
 	name: byExternalName, min: 1, max: 255, chars: regexp.MustCompile(`^[A-Za-z0-9-]+$`), what: "letters, digits or hyphens",
 	also: letterFirstNoDoubleHyphen,
 }, {
 	id: "rds-subnet-group-name", group: gRDS, kind: "SubnetGroup",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-create-db-subnet-group-request/-builder/db-subnet-group-name.html",
-	doc: "DBSubnetGroupName: must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens; must not be default; first character must be a letter.",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/-create-db-subnet-group-request/-builder/db-subnet-group-name.html",
+	doc:  "DBSubnetGroupName: must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens; must not be default; first character must be a letter.",
 	name: byExternalName, min: 1, max: 255, chars: regexp.MustCompile(`^[A-Za-z0-9._ -]+$`), what: "letters, digits, periods, underscores, spaces or hyphens",
 	also: func(v string) string {
 		switch {
@@ -100,8 +100,8 @@ var nameFormats = []nameFormat{{
 	also: letterFirstNoDoubleHyphen,
 }, {
 	id: "security-group-name", group: gEC2, kind: "SecurityGroup",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ec2/aws.sdk.kotlin.services.ec2.model/-create-security-group-request/group-name.html",
-	doc: "GroupName: up to 255 characters in length; can't start with sg-; valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ec2/aws.sdk.kotlin.services.ec2.model/-create-security-group-request/group-name.html",
+	doc:  "GroupName: up to 255 characters in length; can't start with sg-; valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
 	name: byForProvider("name"), min: 1, max: 255, chars: regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`), what: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
 	also: func(v string) string {
 		if strings.HasPrefix(v, "sg-") {
@@ -111,18 +111,18 @@ var nameFormats = []nameFormat{{
 	},
 }, {
 	id: "backup-vault-name", group: gBackup, kind: "Vault",
-	url: "https://docs.aws.amazon.com/goto/WebAPI/backup-2018-11-15/CreateBackupVault",
-	doc: `backupVaultName: Pattern: ^[a-zA-Z0-9\-\_]{2,50}$`,
+	url:  "https://docs.aws.amazon.com/goto/WebAPI/backup-2018-11-15/CreateBackupVault",
+	doc:  `backupVaultName: Pattern: ^[a-zA-Z0-9\-\_]{2,50}$`,
 	name: byExternalName, min: 2, max: 50, chars: regexp.MustCompile(`^[a-zA-Z0-9_-]+$`), what: "letters, digits, hyphens or underscores",
 }, {
 	id: "backup-plan-name", group: gBackup, kind: "Plan",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/backup/aws.sdk.kotlin.services.backup.model/-backup-plan-input/backup-plan-name.html",
-	doc: "BackupPlanName: the display name of a backup plan. Must contain 1 to 50 alphanumeric or '-_.' characters.",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/backup/aws.sdk.kotlin.services.backup.model/-backup-plan-input/backup-plan-name.html",
+	doc:  "BackupPlanName: the display name of a backup plan. Must contain 1 to 50 alphanumeric or '-_.' characters.",
 	name: byForProvider("name"), min: 1, max: 50, chars: regexp.MustCompile(`^[A-Za-z0-9._-]+$`), what: "alphanumerics or -_.",
 }, {
 	id: "backup-selection-name", group: gBackup, kind: "Selection",
-	url: "https://boto3.amazonaws.com/v1/documentation/api/1.29.5/reference/services/backup/client/create_backup_selection.html",
-	doc: "SelectionName: the display name of a resource selection document. Must contain 1 to 50 alphanumeric or '-_.' characters.",
+	url:  "https://boto3.amazonaws.com/v1/documentation/api/1.29.5/reference/services/backup/client/create_backup_selection.html",
+	doc:  "SelectionName: the display name of a resource selection document. Must contain 1 to 50 alphanumeric or '-_.' characters.",
 	name: byForProvider("name"), min: 1, max: 50, chars: regexp.MustCompile(`^[A-Za-z0-9._-]+$`), what: "alphanumerics or -_.",
 }, {
 	id: "secret-name", group: "secretsmanager.aws.upbound.io", kind: "Secret",
@@ -138,8 +138,8 @@ var nameFormats = []nameFormat{{
 	},
 }, {
 	id: "sns-topic-name", group: gSNS, kind: "Topic",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sns/aws.sdk.kotlin.services.sns.model/-create-topic-request/name.html",
-	doc: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sns/aws.sdk.kotlin.services.sns.model/-create-topic-request/name.html",
+	doc:  "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.",
 	name: byExternalName, min: 1, max: 256, chars: regexp.MustCompile(`^[A-Za-z0-9_-]+$`), what: "ASCII letters, digits, underscores or hyphens",
 }, {
 	id: "cloudtrail-trail-name", group: gTrail, kind: "Trail",
@@ -158,38 +158,38 @@ var nameFormats = []nameFormat{{
 	},
 }, {
 	id: "waf-web-acl-name", group: gWAF, kind: "WebACL",
-	url: "https://docs.amazonaws.cn/en_us/waf/latest/APIReference/API_WebACL.html",
-	doc: `Name: the name of the web ACL. Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: ^[\w\-]+$`,
+	url:  "https://docs.amazonaws.cn/en_us/waf/latest/APIReference/API_WebACL.html",
+	doc:  `Name: the name of the web ACL. Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: ^[\w\-]+$`,
 	name: byForProvider("name"), min: 1, max: 128, chars: regexp.MustCompile(`^[\w-]+$`), what: "word characters or hyphens",
 }, {
 	id: "config-rule-name", group: gConfig, kind: "ConfigRule",
-	url: "https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigRule.html",
-	doc: `ConfigRuleName (the ConfigRule of PutConfigRule): Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: .*\S.*`,
+	url:  "https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigRule.html",
+	doc:  `ConfigRuleName (the ConfigRule of PutConfigRule): Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: .*\S.*`,
 	name: byExternalName, min: 1, max: 128, chars: regexp.MustCompile(`\S`), what: "a non-space character",
 }, {
 	id: "event-rule-name", group: "cloudwatchevents.aws.upbound.io", kind: "Rule",
-	url: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html",
-	doc: `Name: the name of the rule. Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [\.\-_A-Za-z0-9]+`,
+	url:  "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Rule.html",
+	doc:  `Name: the name of the rule. Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [\.\-_A-Za-z0-9]+`,
 	name: byExternalName, min: 1, max: 64, chars: regexp.MustCompile(`^[.\-_A-Za-z0-9]+$`), what: "letters, digits, periods, hyphens or underscores",
 }, {
 	id: "efs-creation-token", group: "efs.aws.upbound.io", kind: "FileSystem",
-	url: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/efs/aws.sdk.kotlin.services.efs.model/-create-file-system-request/creation-token.html",
-	doc: "CreationToken: a string of up to 64 ASCII characters. Amazon EFS uses this to ensure idempotent creation.",
+	url:  "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/efs/aws.sdk.kotlin.services.efs.model/-create-file-system-request/creation-token.html",
+	doc:  "CreationToken: a string of up to 64 ASCII characters. Amazon EFS uses this to ensure idempotent creation.",
 	name: byForProvider("creationToken"), min: 1, max: 64, chars: regexp.MustCompile(`^[\x20-\x7e]+$`), what: "printable ASCII",
 }, {
 	id: "launch-template-name", group: gEC2, kind: "LaunchTemplate",
-	url: "https://docs.aws.amazon.com/ja_jp/AWSEC2/latest/APIReference/API_LaunchTemplate.html",
-	doc: `launchTemplateName: Length Constraints: Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+`,
+	url:  "https://docs.aws.amazon.com/ja_jp/AWSEC2/latest/APIReference/API_LaunchTemplate.html",
+	doc:  `launchTemplateName: Length Constraints: Minimum length of 3. Maximum length of 128. Pattern: [a-zA-Z0-9\(\)\.\-/_]+`,
 	name: byForProvider("name"), min: 3, max: 128, chars: regexp.MustCompile(`^[a-zA-Z0-9().\-/_]+$`), what: "letters, digits or ().-/_",
 }, {
 	id: "cloudwatch-dashboard-name", group: gCloudWatch, kind: "Dashboard",
-	url: "https://docs.aws.amazon.com/es_es/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html",
-	doc: "DashboardName: the name must be between 1 and 255 characters and can only contain alphanumeric characters, dashes (-), and underscores (_).",
+	url:  "https://docs.aws.amazon.com/es_es/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html",
+	doc:  "DashboardName: the name must be between 1 and 255 characters and can only contain alphanumeric characters, dashes (-), and underscores (_).",
 	name: byExternalName, min: 1, max: 255, chars: regexp.MustCompile(`^[A-Za-z0-9_-]+$`), what: "alphanumerics, dashes or underscores",
 }, {
 	id: "budget-name", group: "budgets.aws.upbound.io", kind: "Budget",
-	url: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_BudgetNotificationsForAccount.html",
-	doc: `BudgetName: the ":" and "\" characters, and the "/action/" substring, aren't allowed. Length Constraints: Minimum length of 1. Maximum length of 100.`,
+	url:  "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_BudgetNotificationsForAccount.html",
+	doc:  `BudgetName: the ":" and "\" characters, and the "/action/" substring, aren't allowed. Length Constraints: Minimum length of 1. Maximum length of 100.`,
 	name: byExternalName, min: 1, max: 100, chars: regexp.MustCompile(`^[^:\\]+$`), what: `characters other than ":" and "\"`,
 	also: func(v string) string {
 		if strings.Contains(v, "/action/") {
@@ -199,13 +199,13 @@ var nameFormats = []nameFormat{{
 	},
 }, {
 	id: "metric-alarm-name", group: gCloudWatch, kind: "MetricAlarm",
-	url: "http://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
-	doc: "AlarmName: the descriptive name for the alarm. Length constraints: Minimum length of 1. Maximum length of 255.",
+	url:  "http://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+	doc:  "AlarmName: the descriptive name for the alarm. Length constraints: Minimum length of 1. Maximum length of 255.",
 	name: byExternalName, min: 1, max: 255, chars: regexp.MustCompile(`^[^\x00-\x1f\x7f]+$`), what: "characters other than ASCII control characters",
 }, {
 	id: "metric-filter-name", group: gLogs, kind: "MetricFilter",
-	url: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html",
-	doc: "filterName: Length Constraints: Minimum length of 1. Maximum length of 512. Pattern: [^:*]*",
+	url:  "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html",
+	doc:  "filterName: Length Constraints: Minimum length of 1. Maximum length of 512. Pattern: [^:*]*",
 	name: byExternalName, min: 1, max: 512, chars: regexp.MustCompile(`^[^:*]+$`), what: `characters other than ":" and "*"`,
 }}
 
