@@ -12,6 +12,9 @@
 // Scenarios share one control plane and run in the order of their files
 // (scenario1_apply … scenario9_unresolved): the example claims are applied,
 // edited and deleted first, then prod is applied again with AWS faults.
+// While the example claims are live, the Argo CD bundle (deploy/argocd) is
+// dry-run against the API server, and its health checks follow a claim of
+// their own from apply to Ready to broken (scenario3_argocd).
 // Then four scenarios run together (t.Parallel), each on a claim no other
 // scenario touches by then: a zone added to staging, a zone removed from
 // dev, and the held-out eu-central-1 and sandbox claims. Most of their time
