@@ -306,6 +306,10 @@ func healthClaim(t *testing.T, name string, edit func(spec map[string]any)) *uns
 	c.SetName(name)
 	spec, _, _ := unstructured.NestedMap(c.Object, "spec")
 	_ = unstructured.SetNestedField(spec, name+"-connection", "writeConnectionSecretToRef", "name")
+	// An account of its own: the dev example is live beside it, and in one
+	// account two dev platforms would hold the same AWS names, which the
+	// function refuses for the younger (functions/platform/deployments.go).
+	_ = unstructured.SetNestedField(spec, name+"-account", "providerConfigRef", "name")
 	if edit != nil {
 		edit(spec)
 	}
