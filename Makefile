@@ -92,6 +92,19 @@ e2e: ## End-to-end: claims through real etcd, kube-apiserver, kube-controller-ma
 test: unit check-generated build validate package e2e ## Everything CI runs: unit tests, generated-file drift, static build, render + schema validation, package build, end-to-end suite.
 	@echo "make test: all checks passed"
 
+FUZZTIME ?= 3m
+# Every fuzz target, as package:Target, run one after another.
+FUZZ_TARGETS := ./functions/platform:FuzzRunFunctionSpec ./functions/platform:FuzzRunFunctionObserved ./functions/platform:FuzzRenderedAWSNames \
+	./hack/claimtoxr:FuzzConvert ./internal/iampolicy:FuzzEvaluate ./internal/iampolicy:FuzzParse
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 3m), one core each, one after another: make fuzz [FUZZTIME=30s]; a crasher is written to the package's testdata/fuzz/<Target>/.
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz: go test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 $$pkg"; \
+	  go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 $$pkg 2>&1 | grep -v '^fuzz: elapsed' || { echo "make fuzz: $$name found a failing input (above; saved under $$pkg/testdata/fuzz/$$name/)" >&2; exit 1; }; \
+	  echo "fuzz: $$name ran $(FUZZTIME) without a failure"; done
+	@echo "make fuzz: $(words $(FUZZ_TARGETS)) targets ran $(FUZZTIME) each and found nothing"
+
 .PHONY: bench
 bench: ## Run the benchmarks (RunFunction on the prod example beside the protobuf floor).
 	@go test -run '^$$' -bench . -benchmem ./functions/platform
