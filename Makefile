@@ -100,8 +100,8 @@ FUZZ_TARGETS := ./functions/platform:FuzzRunFunctionSpec ./functions/platform:Fu
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 3m), one core each, one after another: make fuzz [FUZZTIME=30s]; a crasher is written to the package's testdata/fuzz/<Target>/.
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
-	  echo "fuzz: go test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 $$pkg"; \
-	  go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 $$pkg 2>&1 | grep -v '^fuzz: elapsed' || { echo "make fuzz: $$name found a failing input (above; saved under $$pkg/testdata/fuzz/$$name/)" >&2; exit 1; }; \
+	  echo "fuzz: go test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 20x -parallel 1 $$pkg"; \
+	  go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 20x -parallel 1 $$pkg 2>&1 | grep -v '^fuzz: elapsed' || { echo "make fuzz: $$name found a failing input (above; saved under $$pkg/testdata/fuzz/$$name/)" >&2; exit 1; }; \
 	  echo "fuzz: $$name ran $(FUZZTIME) without a failure"; done
 	@echo "make fuzz: $(words $(FUZZ_TARGETS)) targets ran $(FUZZTIME) each and found nothing"
 
