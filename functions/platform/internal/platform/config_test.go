@@ -24,7 +24,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 	cases := map[v1alpha1.Environment]Config{
 		v1alpha1.EnvironmentDev: {
 			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
-			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
+			Name: "p", Environment: "dev", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones, ProviderConfigName: "default",
 			NATGateways: v1alpha1.NATGatewaySingle, LogRetentionDays: 30,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.t4g.medium", ClusterName: "paynext-cluster",
 			DatabaseEngineVersion: "16.6", BackupRetentionDays: 7, DeletionProtection: false, MonthlyBudgetUSD: 1000, WorkloadCapacityType: "SPOT",
@@ -32,7 +32,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 		},
 		v1alpha1.EnvironmentStaging: {
 			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
-			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
+			Name: "p", Environment: "staging", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones, ProviderConfigName: "default",
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 365,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
 			DatabaseEngineVersion: "16.6", BackupRetentionDays: 14, DeletionProtection: true, MonthlyBudgetUSD: 5000, WorkloadCapacityType: "SPOT",
@@ -40,7 +40,7 @@ func TestResolveAppliesTheEnvironmentProfile(t *testing.T) {
 		},
 		v1alpha1.EnvironmentProd: {
 			SecurityEmail: "s@example.com", ComplianceEmail: "c@example.com", OperationsEmail: "s@example.com", ManageAccountServices: true,
-			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones,
+			Name: "p", Environment: "prod", Region: "us-west-2", DRRegion: "us-east-1", Zones: zones, ProviderConfigName: "default",
 			NATGateways: v1alpha1.NATGatewayPerZone, LogRetentionDays: 2557,
 			DatabaseMasterUsername: "paynext_admin", DatabaseInstanceClass: "db.r6g.large", ClusterName: "paynext-cluster",
 			DatabaseEngineVersion: "16.6", BackupRetentionDays: 35, DeletionProtection: true, MonthlyBudgetUSD: 20000, WorkloadCapacityType: "ON_DEMAND",
