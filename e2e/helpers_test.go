@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -116,6 +117,9 @@ type renderedPlatform struct {
 	xr        *unstructured.Unstructured
 	resources map[string]*unstructured.Unstructured
 }
+
+// clusterUsage is the kind of the usages the platform composes.
+var clusterUsage = schema.GroupVersionKind{Group: "protection.crossplane.io", Version: "v1beta1", Kind: "ClusterUsage"}
 
 // claimFiles are the claims the scenarios apply, by the name the suite uses:
 // the examples, and held-out claims in other regions, whose names are longer.

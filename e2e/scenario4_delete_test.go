@@ -36,6 +36,9 @@ func TestDeletingTheDevClaimRemovesEverything(t *testing.T) {
 		}
 	}
 	for key, r := range live {
+		if r.GroupVersionKind() == clusterUsage {
+			continue // Crossplane's, not AWS's
+		}
 		if !deleted[string(r.GetUID())] {
 			t.Errorf("%s (%s) left the API server without its external resource being deleted", key, r.GetKind())
 		}
@@ -96,7 +99,9 @@ func deleteClaim(ctx context.Context, t *testing.T, name string) (*unstructured.
 	}
 	// The garbage collector cascades from the XR to composed resources; it
 	// learns new CRDs on a 30 s discovery refresh, hence the margin.
-	took := eventually(t, 5*time.Minute, "the "+name+" platform is gone", func() error {
+	// Usages hold what is used until its users are gone; Crossplane's usage
+	// controller looks every 30 s, so deletion takes a few rounds of that.
+	took := eventually(t, 10*time.Minute, "the "+name+" platform is gone", func() error {
 		left, err := composedOf(ctx, xr.GetName())
 		if err != nil {
 			return err
@@ -114,5 +119,50 @@ func deleteClaim(ctx context.Context, t *testing.T, name string) (*unstructured.
 	})
 	env.record(fmt.Sprintf("%s: claim deleted → all %d resources gone", name, len(live)), took)
 	claimName := c.GetNamespace() + "/" + c.GetName()
-	return c, live, env.journal.Since(mark, func(e providerruntime.Event) bool { return e.Claim == claimName })
+	ops := env.journal.Since(mark, func(e providerruntime.Event) bool { return e.Claim == claimName })
+	deletedInUsageOrder(t, name, live, ops)
+	return c, live, ops
+}
+
+// deletedInUsageOrder checks the journal against the usages as Crossplane
+// resolved them (spec.by and spec.of resourceRef, filled by its usage
+// controller): no resource was deleted in AWS before a resource that uses
+// it. A resource kept in AWS (orphaned) has no delete to order.
+func deletedInUsageOrder(t *testing.T, name string, live map[string]*unstructured.Unstructured, ops []providerruntime.Event) {
+	t.Helper()
+	deletedAt := map[string]int{}
+	for i, e := range ops {
+		if e.Operation == providerruntime.Delete {
+			deletedAt[e.Name] = i
+		}
+	}
+	usages, checked := 0, 0
+	for key, u := range live {
+		if u.GroupVersionKind() != clusterUsage {
+			continue
+		}
+		usages++
+		by, _, _ := unstructured.NestedString(u.Object, "spec", "by", "resourceRef", "name")
+		of, _, _ := unstructured.NestedString(u.Object, "spec", "of", "resourceRef", "name")
+		if by == "" || of == "" {
+			t.Errorf("%s: Crossplane never resolved the usage (by %q, of %q)", key, by, of)
+			continue
+		}
+		byAt, byDeleted := deletedAt[by]
+		ofAt, ofDeleted := deletedAt[of]
+		switch {
+		case ofDeleted && !byDeleted:
+			// The user was kept in AWS (orphaned) while what it uses went:
+			// only a prod data store can be kept, and it uses no deleted kind.
+			t.Errorf("%s: %s was deleted in AWS while its user %s was kept", key, of, by)
+		case ofDeleted && ofAt < byAt:
+			t.Errorf("%s: %s was deleted in AWS before %s, which uses it", key, of, by)
+		case ofDeleted:
+			checked++
+		}
+	}
+	if usages == 0 {
+		t.Errorf("the %s platform composed no usages", name)
+	}
+	t.Logf("%s delete: %d usages, %d of them ordered two deletes in AWS", name, usages, checked)
 }

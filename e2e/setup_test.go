@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -99,7 +100,9 @@ func setUp(ctx context.Context) (*environment, error) {
 	if err != nil {
 		return e, err
 	}
-	e.kinds = kinds
+	// The composed kinds: the provider's, and the ClusterUsages that order
+	// their deletion (Crossplane's own CRD).
+	e.kinds = append(slices.Clone(kinds), clusterUsage)
 	e.aws.CompareSetsUnordered(sets)
 	e.record(fmt.Sprintf("provider-aws CRDs of the %d composed kinds established", len(kinds)), time.Since(step))
 

@@ -20,7 +20,7 @@ func TestEveryManagedResourceUsesTheSpecsProviderConfig(t *testing.T) {
 		want    string
 	}{
 		"no providerConfigRef: provider-aws's default": {want: "default"},
-		"a team's account":                              {withRef: "payments-prod", want: "payments-prod"},
+		"a team's account": {withRef: "payments-prod", want: "payments-prod"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -31,8 +31,8 @@ func TestEveryManagedResourceUsesTheSpecsProviderConfig(t *testing.T) {
 			desired := desiredOf(t, run(t, f, converged(t, f, xr)))
 			managed := 0
 			for key, d := range desired {
-				if key == KeyComplianceReport {
-					continue
+				if !strings.HasSuffix(d.Resource.GroupVersionKind().Group, ".aws.upbound.io") {
+					continue // the compliance report and the usages are no provider's
 				}
 				managed++
 				got, _ := d.Resource.GetString("spec.providerConfigRef.name")

@@ -26,6 +26,7 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/functions/platform/internal/security"
 	"github.com/paynext/platform/functions/platform/internal/storage"
+	"github.com/paynext/platform/functions/platform/internal/usage"
 	"github.com/paynext/platform/internal/compliance"
 )
 
@@ -152,6 +153,23 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			}
 			desired[name] = dc
 		}
+	}
+
+	// Deletion order, from the references just rendered.
+	edges := usage.Edges(desired, observed)
+	usage.KeepWhatKeptResourcesUse(edges, desired)
+	for _, u := range usage.Render(edges, desired) {
+		cd, err := composed.From(u.Object)
+		if err != nil {
+			response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q", u.Key))
+			return rsp, nil
+		}
+		delete(cd.Object, "status")
+		dc := &resource.DesiredComposed{Resource: cd}
+		if observed.Ready(u.Key) {
+			dc.Ready = resource.ReadyTrue
+		}
+		desired[resource.Name(u.Key)] = dc
 	}
 
 	dxr, err := request.GetDesiredCompositeResource(req)

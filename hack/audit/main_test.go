@@ -28,7 +28,7 @@ func withKeyRotationOff(t *testing.T) string {
 	docs := strings.Split(string(data), "\n---\n")
 	n := 0
 	for i, d := range docs {
-		if strings.Contains(d, "platform.paynext.io/resource: kms-key-logs\n") && strings.Contains(d, "kind: Key\n") {
+		if strings.Contains(d, "platform.paynext.io/resource: kms-key-logs\n") && strings.Contains(d, "\nkind: Key\n") {
 			docs[i] = strings.Replace(d, "enableKeyRotation: true", "enableKeyRotation: false", 1)
 			n++
 		}

@@ -95,6 +95,12 @@ func ObserveOneIn(key string, desired *composed.Unstructured, region, account st
 	case "Group":
 		name := o.GetAnnotations()["crossplane.io/external-name"]
 		id, arn = name, "arn:"+partition+":logs:"+region+":"+account+":log-group:"+name
+	case "Bucket":
+		// S3 names a bucket by its name, and its ARN has no region or account.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html
+		if name := o.GetAnnotations()["crossplane.io/external-name"]; name != "" {
+			id, arn = name, "arn:"+partition+":s3:::"+name
+		}
 	case "Alias":
 		id = o.GetAnnotations()["crossplane.io/external-name"]
 		arn = "arn:" + partition + ":kms:" + region + ":" + account + ":" + id

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	protectionv1beta1 "github.com/crossplane/crossplane/apis/v2/protection/v1beta1"
 	"sync"
 
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -61,6 +62,8 @@ func RegisterSchemes() error {
 			wafv2v1beta1.AddToScheme,
 			// The compliance report, composed when OpenReports is installed.
 			orv1alpha1.AddToScheme,
+			// The usages that order deletion.
+			protectionv1beta1.AddToScheme,
 		} {
 			if err = add(composed.Scheme); err != nil {
 				return

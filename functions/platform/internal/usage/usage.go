@@ -1,0 +1,248 @@
+// Package usage renders Crossplane ClusterUsages for the "cannot be deleted
+// while A uses it" edges of the platform that matter in AWS, so that deleting
+// a claim deletes its resources in dependency order: users first, then what
+// they use. The edges are read from the rendered resources themselves (their
+// selectors, and the literal IDs and names of observed resources they carry),
+// so a usage exists exactly where a reference does; a table of kind pairs
+// says which references are deletion dependencies worth the object.
+package usage
+
+import (
+	"cmp"
+	"slices"
+
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	protectionv1beta1 "github.com/crossplane/crossplane/apis/v2/protection/v1beta1"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
+
+	"github.com/paynext/platform/functions/platform/internal/platform"
+)
+
+// TierUsage labels the usages, which belong to no AWS tier.
+const TierUsage = "usage"
+
+// Edge says User uses Used: Used must not be deleted while User exists.
+type Edge struct {
+	User, Used string
+	// Field is the path in User (or, for a configuration resource, in the
+	// resource it configures) that references Used.
+	Field string
+	// Reason is why AWS needs the order, from the pair table.
+	Reason string
+	// released is set for a usage whose used resource is no longer
+	// desired while its user is: it is rendered without spec.by.
+	released *released
+}
+
+// released is what an observed usage said of the resource it protected.
+type released struct{ key, apiVersion, kind, label string }
+
+// Key is the edge's composition resource name: stable, since it is made of
+// the two stable keys.
+func (e Edge) Key() string {
+	if e.released != nil {
+		return e.released.key
+	}
+	return "usage-" + e.Used + "-by-" + e.User
+}
+
+// Edges returns the deletion dependencies among the desired resources, sorted
+// by key. observed supplies the IDs, ARNs and names AWS reported, through
+// which literal references (multi-subnet lists, key ARNs) are followed.
+func Edges(desired map[resource.Name]*resource.DesiredComposed, observed platform.Observed) []Edge {
+	g := &graph{byKey: make(map[string]*composed.Unstructured, len(desired)), ids: identifiers(observed)}
+	for name, d := range desired {
+		g.byKey[string(name)] = d.Resource
+	}
+	g.keys = sortedKeys(g.byKey)
+	seen := map[string]Edge{}
+	for _, key := range g.keys {
+		u := g.byKey[key]
+		user, skip := key, ""
+		if field, ok := configures[groupKind(u)]; ok {
+			owners := targets(u, field, g)
+			if len(owners) != 1 {
+				continue
+			}
+			user, skip = owners[0], field
+		}
+		fp := forProvider(u)
+		walk(fp, "spec.forProvider", func(path string, ref reference) {
+			if skip != "" && (path == "spec.forProvider."+skip || path == "spec.forProvider."+trimSelector(skip)) {
+				return
+			}
+			for _, used := range ref.resolve(g) {
+				if used == user || used == key {
+					continue
+				}
+				reason, ok := protects[pair{groupKind(g.byKey[user]), groupKind(g.byKey[used])}]
+				if !ok {
+					continue
+				}
+				e := Edge{User: user, Used: used, Field: path, Reason: reason}
+				if _, dup := seen[e.Key()]; !dup {
+					seen[e.Key()] = e
+				}
+			}
+		})
+	}
+	// A usage that exists keeps existing while both its ends are desired,
+	// even when the literal it was read from names a resource that is
+	// briefly unobserved (being recreated): dropping it would delete it.
+	for _, e := range observedEdges(observed, g) {
+		if _, ok := seen[e.Key()]; !ok {
+			seen[e.Key()] = e
+		}
+	}
+	out := make([]Edge, 0, len(seen))
+	for _, e := range seen {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Edge) int { return cmp.Compare(a.Key(), b.Key()) })
+	return out
+}
+
+// Render returns one ClusterUsage per edge. Both ends are selected by their
+// composition resource label under the same XR, so the usage follows the
+// resources Crossplane names. replayDeletion: Kubernetes' garbage collector
+// backs off after the webhook refuses a delete; Crossplane replays the
+// delete of the used resource once the usage goes.
+func Render(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) []platform.Resource {
+	out := make([]platform.Resource, 0, len(edges))
+	for _, e := range edges {
+		u := &protectionv1beta1.ClusterUsage{
+			TypeMeta: metav1.TypeMeta{APIVersion: protectionv1beta1.SchemeGroupVersion.String(), Kind: protectionv1beta1.ClusterUsageKind},
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{
+				platform.LabelTier:     TierUsage,
+				platform.LabelResource: platform.ResourceLabel(e.Key()),
+			}},
+			Spec: protectionv1beta1.ClusterUsageSpec{ReplayDeletion: ptr.To(true)},
+		}
+		if r := e.released; r != nil {
+			u.Spec.Of = protectionv1beta1.Resource{APIVersion: r.apiVersion, Kind: r.kind, ResourceSelector: &protectionv1beta1.ResourceSelector{
+				MatchControllerRef: ptr.To(true),
+				MatchLabels:        map[string]string{platform.LabelResource: r.label},
+			}}
+			u.Spec.Reason = ptr.To(e.Reason)
+		} else {
+			u.Spec.Of = selectorOf(desired[resource.Name(e.Used)].Resource, e.Used)
+			u.Spec.By = ptr.To(selectorOf(desired[resource.Name(e.User)].Resource, e.User))
+		}
+		out = append(out, platform.Resource{Key: e.Key(), Object: u})
+	}
+	return out
+}
+
+func selectorOf(u *composed.Unstructured, key string) protectionv1beta1.Resource {
+	return protectionv1beta1.Resource{
+		APIVersion: u.GetAPIVersion(),
+		Kind:       u.GetKind(),
+		ResourceSelector: &protectionv1beta1.ResourceSelector{
+			MatchControllerRef: ptr.To(true),
+			MatchLabels:        map[string]string{platform.LabelResource: platform.ResourceLabel(key)},
+		},
+	}
+}
+
+func groupKind(u *composed.Unstructured) schema.GroupKind {
+	return u.GroupVersionKind().GroupKind()
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, string(k))
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// observedEdges are the observed usages the references no longer give:
+//   - both ends still desired: kept, as the literal it was read from may name
+//     a resource that is briefly unobserved (being recreated), and dropping
+//     the usage would delete it;
+//   - the user still desired, the used resource not (a removed zone's
+//     subnet): released, by dropping spec.by. Crossplane's usage controller
+//     holds a composed usage that names a user until the user is deleted
+//     (crossplane v2.4.0 internal/controller/protection/usage), so deleting
+//     it now would block the used resource's delete for the user's life; a
+//     released usage is dropped at the next reconcile and replays the
+//     delete;
+//   - the user not desired: dropped, and Crossplane deletes it once the user
+//     is gone, which is the order it exists for.
+func observedEdges(observed platform.Observed, g *graph) []Edge {
+	var out []Edge
+	for _, key := range sortedKeys(observed) {
+		oc := observed[resource.Name(key)]
+		if oc.Resource == nil || oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
+			continue
+		}
+		end := func(side string) string {
+			labels, err := oc.Resource.GetStringObject("spec." + side + ".resourceSelector.matchLabels")
+			if err != nil {
+				return ""
+			}
+			ml := make(map[string]any, len(labels))
+			for k, v := range labels {
+				ml[k] = v
+			}
+			if keys := (reference{matchLabels: ml}).resolve(g); len(keys) == 1 {
+				return keys[0]
+			}
+			return ""
+		}
+		user, used := end("by"), end("of")
+		switch {
+		case user != "" && used != "":
+			if e := (Edge{User: user, Used: used, Field: "(observed usage)", Reason: "rendered before; kept while both ends are desired"}); e.Key() == key {
+				out = append(out, e)
+			}
+		case user != "" && used == "":
+			apiVersion, _ := oc.Resource.GetString("spec.of.apiVersion")
+			kind, _ := oc.Resource.GetString("spec.of.kind")
+			ofLabels, _ := oc.Resource.GetStringObject("spec.of.resourceSelector.matchLabels")
+			label := ofLabels[platform.LabelResource]
+			if _, err := oc.Resource.GetValue("spec.by"); err != nil || label == "" {
+				continue // already released: let it go
+			}
+			out = append(out, Edge{User: user, Field: "(observed usage)", Reason: user + " no longer uses it: released, so it can be deleted",
+				released: &released{key: key, apiVersion: apiVersion, kind: kind, label: label}})
+		}
+	}
+	return out
+}
+
+// KeepWhatKeptResourcesUse orphans every resource a kept (orphaned)
+// resource uses, and what that uses in turn: deleting it would fail in AWS
+// for as long as the kept resource stands (a subnet group's subnets, a
+// cluster's security group, their VPC), and the claim's delete would never
+// finish. It returns the keys it changed, sorted.
+func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) []string {
+	kept := func(key string) bool {
+		d, ok := desired[resource.Name(key)]
+		if !ok {
+			return false
+		}
+		p, _ := d.Resource.GetString("spec.deletionPolicy")
+		return p == string(xpv1.DeletionOrphan)
+	}
+	var changed []string
+	for again := true; again; {
+		again = false
+		for _, e := range edges {
+			if e.released != nil || !kept(e.User) || kept(e.Used) {
+				continue
+			}
+			if err := desired[resource.Name(e.Used)].Resource.SetString("spec.deletionPolicy", string(xpv1.DeletionOrphan)); err == nil {
+				changed = append(changed, e.Used)
+				again = true
+			}
+		}
+	}
+	slices.Sort(changed)
+	return changed
+}
