@@ -155,6 +155,16 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 	}
 
+	digest, err := specDigest(&xr.Spec)
+	if err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	if err := checkNothingStatefulDrops(&xr, digest, cfg, observed, desired); err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+
 	// Deletion order, from the references just rendered.
 	edges := usage.Edges(desired, observed)
 	usage.KeepWhatKeptResourcesUse(edges, desired)
@@ -193,7 +203,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 		desired[KeyComplianceReport] = dc
 	}
-	if err := setStatus(dxr, cfg, observed, report); err != nil {
+	if err := setStatus(dxr, cfg, digest, observed, report); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
@@ -242,14 +252,15 @@ func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string
 	return network.AccountID(observed)
 }
 
-func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed, report compliance.Report) error {
+func setStatus(dxr *resource.Composite, cfg *platform.Config, digest string, observed platform.Observed, report compliance.Report) error {
 	status := v1alpha1.PlatformStatus{
-		AccountID:  cfg.AccountID,
-		Network:    network.Status(cfg, observed),
-		Security:   security.Status(cfg, observed),
-		Database:   database.Status(observed),
-		Kubernetes: kubernetes.Status(cfg, observed),
-		Compliance: compliance.StatusOf(report),
+		AccountID:    cfg.AccountID,
+		RenderedSpec: digest,
+		Network:      network.Status(cfg, observed),
+		Security:     security.Status(cfg, observed),
+		Database:     database.Status(observed),
+		Kubernetes:   kubernetes.Status(cfg, observed),
+		Compliance:   compliance.StatusOf(report),
 	}
 	// The claim's connection secret: how to reach the database (never its
 	// password) and the cluster's endpoint and CA.

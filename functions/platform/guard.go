@@ -1,0 +1,89 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/crossplane/function-sdk-go/errors"
+	"github.com/crossplane/function-sdk-go/resource"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/paynext/platform/apis/platform/v1alpha1"
+	"github.com/paynext/platform/functions/platform/internal/platform"
+)
+
+// statefulKinds hold data, or what data lives in or is encrypted with:
+// dropped from the desired state, Crossplane deletes them.
+var statefulKinds = map[schema.GroupKind]bool{
+	{Group: "rds.aws.upbound.io", Kind: "Cluster"}:           true,
+	{Group: "rds.aws.upbound.io", Kind: "ClusterInstance"}:   true,
+	{Group: "s3.aws.upbound.io", Kind: "Bucket"}:             true,
+	{Group: "efs.aws.upbound.io", Kind: "FileSystem"}:        true,
+	{Group: "backup.aws.upbound.io", Kind: "Vault"}:          true,
+	{Group: "kms.aws.upbound.io", Kind: "Key"}:               true,
+	{Group: "cloudwatchlogs.aws.upbound.io", Kind: "Group"}:  true,
+	{Group: "secretsmanager.aws.upbound.io", Kind: "Secret"}: true,
+	{Group: "eks.aws.upbound.io", Kind: "Cluster"}:           true,
+	{Group: "ec2.aws.upbound.io", Kind: "VPC"}:               true,
+	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}:            true,
+}
+
+// specDigest identifies a spec: the JSON of the typed spec (map keys sorted
+// by encoding/json), so fields Crossplane adds to the XR never change it,
+// with the zones sorted, since their order changes nothing the platform
+// renders.
+func specDigest(s *v1alpha1.PlatformSpec) (string, error) {
+	normal := *s
+	normal.Network.AvailabilityZones = slices.Sorted(slices.Values(s.Network.AvailabilityZones))
+	b, err := json.Marshal(&normal)
+	if err != nil {
+		return "", errors.Wrap(err, "cannot digest the spec")
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:16]), nil
+}
+
+// StatefulDropError refuses a render that leaves out stateful resources the
+// same spec rendered before.
+type StatefulDropError struct {
+	Dropped []string
+	Input   string
+}
+
+func (e StatefulDropError) Error() string {
+	return fmt.Sprintf("refusing to stop rendering %s: the spec has not changed since they were rendered, so %s; "+
+		"nothing was changed, and they render again once it is back (to remove them, change the spec)",
+		strings.Join(e.Dropped, ", "), e.Input)
+}
+
+// checkNothingStatefulDrops fails when the spec is the one last rendered
+// (status.renderedSpec) and an observed stateful resource is no longer
+// desired. A spec edit (a zone removed) may drop resources; an input going
+// missing (the account unknown, an observed resource gone) must not.
+func checkNothingStatefulDrops(xr *v1alpha1.XPayNextPlatform, digest string, cfg *platform.Config, observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) error {
+	if xr.Status.RenderedSpec != digest {
+		return nil
+	}
+	var dropped []string
+	for name, oc := range observed {
+		if oc.Resource == nil || !statefulKinds[oc.Resource.GroupVersionKind().GroupKind()] {
+			continue
+		}
+		if _, ok := desired[name]; !ok {
+			dropped = append(dropped, fmt.Sprintf("%s (%s)", name, oc.Resource.GetKind()))
+		}
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	slices.Sort(dropped)
+	input := "an input they are rendered from is missing: an observed resource they need, or a status field"
+	if cfg.AccountID == "" {
+		input = "the AWS account is unknown: spec.accountId is unset, status.accountId is empty and the VPC's ARN is not observed"
+	}
+	return StatefulDropError{Dropped: dropped, Input: input}
+}
