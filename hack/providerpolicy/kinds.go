@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paynext/platform/hack/tfprovider"
+
 	"sigs.k8s.io/yaml"
 )
 
@@ -116,7 +118,7 @@ func KindsOfFiles(files []string) (map[Kind][]string, error) {
 	return out, nil
 }
 
-const providerModule = "github.com/upbound/provider-aws/v2"
+const providerModule = tfprovider.ProviderModule
 
 // KindsConstructed returns every provider-aws kind the Go code under root
 // (the function's source) constructs: each composite literal of a type from

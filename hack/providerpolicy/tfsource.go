@@ -12,11 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/paynext/platform/hack/tfprovider"
 )
 
 // The Terraform provider's own module path; the fork keeps it (provider-aws
 // replaces it with github.com/upbound/terraform-provider-aws).
-const tfModule = "github.com/hashicorp/terraform-provider-aws"
+const tfModule = tfprovider.TFModule
 
 const sdkServicePrefix = "github.com/aws/aws-sdk-go-v2/service/"
 
