@@ -29,6 +29,10 @@ type Kubernetes struct {
 	Kubeconfig string
 	Config     *rest.Config
 	Host       string
+
+	etcd, apiServer, controllerManager *Process
+	// readyz checks the API server's /readyz as the administrator.
+	readyz func() error
 }
 
 // StartKubernetes starts the control plane from the binaries in binDir with
@@ -108,11 +112,13 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build API server client")
 	}
-	if err := WaitFor("kube-apiserver ready", api, 2*time.Minute, httpOK(client, host+"/readyz", token)); err != nil {
+	k := &Kubernetes{Config: cfg, Host: host, etcd: etcd, apiServer: api, readyz: httpOK(client, host+"/readyz", token)}
+	if err := k.waitAPIServer(); err != nil {
 		return nil, err
 	}
 
 	kubeconfig := filepath.Join(dir, "kubeconfig")
+	k.Kubeconfig = kubeconfig
 	kc := clientcmdapi.NewConfig()
 	kc.Clusters["e2e"] = &clientcmdapi.Cluster{Server: host, CertificateAuthorityData: ca.CertPEM}
 	kc.AuthInfos["e2e-admin"] = &clientcmdapi.AuthInfo{Token: token}
@@ -122,7 +128,7 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 		return nil, errors.Wrap(err, "cannot write kubeconfig")
 	}
 
-	if _, err := ps.Start("kube-controller-manager", nil, filepath.Join(binDir, "kube-controller-manager"),
+	if k.controllerManager, err = ps.Start("kube-controller-manager", nil, filepath.Join(binDir, "kube-controller-manager"),
 		"--kubeconfig="+kubeconfig,
 		"--authentication-kubeconfig="+kubeconfig, "--authorization-kubeconfig="+kubeconfig,
 		// The aggregation controller fills Crossplane's aggregated ClusterRoles
@@ -133,8 +139,32 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 		"--concurrent-gc-syncs=50"); err != nil {
 		return nil, err
 	}
-	return &Kubernetes{Kubeconfig: kubeconfig, Config: cfg, Host: host}, nil
+	return k, nil
 }
+
+func (k *Kubernetes) waitAPIServer() error {
+	return WaitFor("kube-apiserver ready", k.apiServer, 2*time.Minute, k.readyz)
+}
+
+// KillAPIServer crashes kube-apiserver (SIGKILL). etcd keeps running with
+// every object; every client sees its connections drop.
+func (k *Kubernetes) KillAPIServer() error { return k.apiServer.Kill() }
+
+// RestartAPIServer starts kube-apiserver again with the same flags, port,
+// certificates and token file, on the same etcd, and returns once it is
+// ready (/readyz: etcd reached, its informers and post-start hooks done).
+func (k *Kubernetes) RestartAPIServer() error {
+	p, err := k.apiServer.Restart()
+	if err != nil {
+		return err
+	}
+	k.apiServer = p
+	return k.waitAPIServer()
+}
+
+// Running fails naming any of etcd, kube-apiserver and
+// kube-controller-manager that has ended.
+func (k *Kubernetes) Running() error { return running(k.etcd, k.apiServer, k.controllerManager) }
 
 // httpOK checks that GET url answers 200.
 func httpOK(c *http.Client, url, token string) func() error {

@@ -40,7 +40,36 @@ type Crossplane struct {
 	RootCA *CA
 	// MetricsURL serves Crossplane's Prometheus metrics.
 	MetricsURL string
+
+	core, rbacManager *Process
+	// readyz is core's readiness probe, which includes its webhook server.
+	readyz func() error
 }
+
+func (x *Crossplane) waitCore() error {
+	return WaitFor("Crossplane ready (webhook server started)", x.core, 2*time.Minute, x.readyz)
+}
+
+// KillCore crashes Crossplane core (SIGKILL), as an OOM kill of its pod's
+// container would. The RBAC manager keeps running.
+func (x *Crossplane) KillCore() error { return x.core.Kill() }
+
+// RestartCore starts Crossplane core again as the kubelet restarts a
+// crashed container: `core start` alone (init containers do not run again),
+// with the same flags, service account token and certificates, its webhook
+// server on the same port, so the webhook Service's EndpointSlice still
+// reaches it. It returns once core is ready.
+func (x *Crossplane) RestartCore() error {
+	p, err := x.core.Restart()
+	if err != nil {
+		return err
+	}
+	x.core = p
+	return x.waitCore()
+}
+
+// Running fails naming Crossplane core or the RBAC manager if it has ended.
+func (x *Crossplane) Running() error { return running(x.core, x.rbacManager) }
 
 // StartCrossplane installs Crossplane as its Helm chart does and runs the
 // chart's containers as processes, each with the identity the chart gives
@@ -148,15 +177,20 @@ func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client
 	if err != nil {
 		return nil, err
 	}
-	// Ready includes the webhook server's check.
-	probe := fmt.Sprintf("http://127.0.0.1:%d/readyz", probePort)
-	if err := WaitFor("Crossplane ready (webhook server started)", p, 2*time.Minute, httpOK(http.DefaultClient, probe, "")); err != nil {
+	x := &Crossplane{
+		RootCA:     rootCA,
+		MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort),
+		core:       p,
+		// Ready includes the webhook server's check.
+		readyz: httpOK(http.DefaultClient, fmt.Sprintf("http://127.0.0.1:%d/readyz", probePort), ""),
+	}
+	if err := x.waitCore(); err != nil {
 		return nil, err
 	}
-	if err := startRBACManager(ps, rbacEnv, bin); err != nil {
+	if x.rbacManager, err = startRBACManager(ps, rbacEnv, bin); err != nil {
 		return nil, err
 	}
-	return &Crossplane{RootCA: rootCA, MetricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)}, nil
+	return x, nil
 }
 
 // createWebhookEndpoints points the chart's webhook Service at port on this
@@ -240,7 +274,7 @@ func readTLSSecrets(ctx context.Context, c client.Client, dir string) (*CA, erro
 // does. It serves metrics on :8080 on every interface, with no flag to move
 // it, so a second suite on this machine (another worktree's `make e2e`)
 // would make it exit: it waits for the port to be free first.
-func startRBACManager(ps *Processes, env []string, bin string) error {
+func startRBACManager(ps *Processes, env []string, bin string) (*Process, error) {
 	addr := fmt.Sprintf(":%d", rbacManagerMetricPort)
 	if err := WaitFor("port 8080 free for the RBAC manager's metrics (another e2e run on this machine holds it)", nil, 15*time.Minute, func() error {
 		l, err := net.Listen("tcp", addr)
@@ -249,14 +283,14 @@ func startRBACManager(ps *Processes, env []string, bin string) error {
 		}
 		return l.Close()
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	p, err := ps.Start("rbac-manager", env, bin, "rbac", "start", "--provider-clusterrole="+allowedProviderPerms)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	url := fmt.Sprintf("http://127.0.0.1:%d/metrics", rbacManagerMetricPort)
-	return WaitFor("RBAC manager serving metrics", p, time.Minute, httpOK(http.DefaultClient, url, ""))
+	return p, WaitFor("RBAC manager serving metrics", p, time.Minute, httpOK(http.DefaultClient, url, ""))
 }
 
 // Function is the platform function serving mTLS on loopback.
@@ -264,6 +298,8 @@ type Function struct {
 	Endpoint   string
 	MetricsURL string
 	TLSDir     string
+
+	proc *Process
 }
 
 // StartFunction serves the function binary with a certificate signed by
@@ -283,13 +319,43 @@ func StartFunction(ps *Processes, xp *Crossplane, bin, dir string) (*Function, e
 		MetricsURL: "http://" + metricsAddress + "/metrics",
 		TLSDir:     tlsDir,
 	}
-	p, err := ps.Start("function", nil, bin, "--tls-certs-dir="+tlsDir,
-		"--address="+f.Endpoint, "--metrics-address="+metricsAddress)
-	if err != nil {
+	if f.proc, err = ps.Start("function", nil, bin, "--tls-certs-dir="+tlsDir,
+		"--address="+f.Endpoint, "--metrics-address="+metricsAddress); err != nil {
 		return nil, err
 	}
-	if err := WaitFor("function metrics served", p, time.Minute, httpOK(http.DefaultClient, f.MetricsURL, "")); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return f, f.waitServing()
 }
+
+// waitServing waits until the function serves metrics and accepts
+// connections on its gRPC endpoint.
+func (f *Function) waitServing() error {
+	metrics := httpOK(http.DefaultClient, f.MetricsURL, "")
+	return WaitFor("function serving (metrics and gRPC port)", f.proc, time.Minute, func() error {
+		if err := metrics(); err != nil {
+			return err
+		}
+		conn, err := net.DialTimeout("tcp", f.Endpoint, time.Second)
+		if err != nil {
+			return err
+		}
+		return conn.Close()
+	})
+}
+
+// Kill crashes the function (SIGKILL).
+func (f *Function) Kill() error { return f.proc.Kill() }
+
+// Restart runs the function again on the same endpoint with the same
+// certificate, so the FunctionRevision's endpoint and TLS secret stay
+// right, and returns once it serves.
+func (f *Function) Restart() error {
+	p, err := f.proc.Restart()
+	if err != nil {
+		return err
+	}
+	f.proc = p
+	return f.waitServing()
+}
+
+// Running fails if the function has ended.
+func (f *Function) Running() error { return running(f.proc) }

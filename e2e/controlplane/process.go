@@ -20,9 +20,14 @@ import (
 type Process struct {
 	Name    string
 	LogPath string
-	cmd     *exec.Cmd
-	done    chan struct{}
-	err     error
+	// What started it, so Restart runs it again as it was.
+	env  []string
+	bin  string
+	args []string
+	ps   *Processes
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
 }
 
 // Processes starts components and stops every one of them, by PID, in
@@ -54,30 +59,85 @@ func NewProcesses(logDir string) (*Processes, error) {
 
 // Start runs bin with args and extra environment in its own process group.
 func (ps *Processes) Start(name string, env []string, bin string, args ...string) (*Process, error) {
-	logPath := filepath.Join(ps.logDir, name+".log")
-	f, err := os.Create(logPath)
+	p := &Process{Name: name, LogPath: filepath.Join(ps.logDir, name+".log"), env: env, bin: bin, args: args, ps: ps}
+	f, err := os.Create(p.LogPath)
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot create log of %s", name)
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	if err := p.run(f); err != nil {
+		return nil, err
+	}
+	ps.mu.Lock()
+	ps.procs = append(ps.procs, p)
+	ps.mu.Unlock()
+	return p, nil
+}
+
+// run starts p's command with its output going to f, which it closes when
+// the process ends.
+func (p *Process) run(f *os.File) error {
+	cmd := exec.Command(p.bin, p.args...)
+	cmd.Env = append(os.Environ(), p.env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	// Its own process group, so a stop reaches anything it forks.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		_ = f.Close()
-		return nil, errors.Wrapf(err, "cannot start %s", name)
+		return errors.Wrapf(err, "cannot start %s", p.Name)
 	}
-	p := &Process{Name: name, LogPath: logPath, cmd: cmd, done: make(chan struct{})}
+	p.cmd, p.done = cmd, make(chan struct{})
+	done := p.done
 	go func() {
 		p.err = cmd.Wait()
 		_ = f.Close()
-		close(p.done)
+		close(done)
 	}()
-	ps.mu.Lock()
-	ps.procs = append(ps.procs, p)
-	ps.mu.Unlock()
-	return p, nil
+	return nil
+}
+
+// Kill ends the process group with SIGKILL, as a crash or an OOM kill
+// would: no graceful shutdown, nothing released but what the kernel
+// releases (its listening sockets). It returns once the process is gone.
+func (p *Process) Kill() error {
+	if exited, _ := p.Exited(); exited {
+		return errors.Errorf("%s is not running", p.Name)
+	}
+	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		return errors.Wrapf(err, "cannot kill %s", p.Name)
+	}
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(time.Minute):
+		return errors.Errorf("%s still runs a minute after SIGKILL", p.Name)
+	}
+}
+
+// Restart runs a process that has ended again, with the same binary,
+// arguments and environment, as the kubelet restarts a crashed container.
+// Its log is appended to, after a line saying so; Tails and StopAll see
+// the new process in the old one's place.
+func (p *Process) Restart() (*Process, error) {
+	if exited, _ := p.Exited(); !exited {
+		return nil, errors.Errorf("%s is still running", p.Name)
+	}
+	f, err := os.OpenFile(p.LogPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, errors.Wrapf(err, "cannot open log of %s", p.Name)
+	}
+	fmt.Fprintf(f, "===== %s: restarted after it ended (%v) =====\n", time.Now().Format(time.RFC3339Nano), p.err)
+	np := &Process{Name: p.Name, LogPath: p.LogPath, env: p.env, bin: p.bin, args: p.args, ps: p.ps}
+	if err := np.run(f); err != nil {
+		return nil, err
+	}
+	p.ps.mu.Lock()
+	defer p.ps.mu.Unlock()
+	for i := range p.ps.procs {
+		if p.ps.procs[i] == p {
+			p.ps.procs[i] = np
+		}
+	}
+	return np, nil
 }
 
 // Exited reports whether the process has ended, and how.
@@ -88,6 +148,20 @@ func (p *Process) Exited() (bool, error) {
 	default:
 		return false, nil
 	}
+}
+
+// running fails naming every process of ps that has ended.
+func running(ps ...*Process) error {
+	var ended []string
+	for _, p := range ps {
+		if exited, err := p.Exited(); exited {
+			ended = append(ended, fmt.Sprintf("%s ended (%v); see %s", p.Name, err, p.LogPath))
+		}
+	}
+	if len(ended) > 0 {
+		return errors.New(strings.Join(ended, "; "))
+	}
+	return nil
 }
 
 // Wait blocks until the process ends or the timeout passes.
