@@ -11,7 +11,10 @@
 //
 // Scenarios share one control plane and run in the order of their files
 // (scenario1_apply … scenario9_unresolved): the example claims are applied,
-// edited and deleted first, then prod is applied again with AWS faults.
+// edited and deleted first, then prod is applied again with AWS faults, and
+// the function, Crossplane core and kube-apiserver are crashed and restarted
+// under it (scenario6b_restarts: before the parallel group, which must not
+// lose its API server midway).
 // While the example claims are live, the Argo CD bundle (deploy/argocd) is
 // dry-run against the API server, and its health checks follow a claim of
 // their own from apply to Ready to broken (scenario3_argocd).
