@@ -426,7 +426,7 @@ func functionMetrics(fnURL, xpURL string) string {
 	calls := total(metric(fn, "grpc_server_handled_total", run))
 	sum := total(metric(fn, "grpc_server_handling_seconds_sum", run))
 	buckets := metric(fn, "grpc_server_handling_seconds_bucket", run)
-	fmt.Fprintf(&b, "e2e: function (its /metrics): %.0f RunFunction calls", calls)
+	fmt.Fprintf(&b, "e2e: function (its /metrics, since it last started): %.0f RunFunction calls", calls)
 	if calls > 0 {
 		fmt.Fprintf(&b, ", mean %.1f ms, p50 %s, p95 %s, p99 %s", 1000*sum/calls, quantile(buckets, 0.5), quantile(buckets, 0.95), quantile(buckets, 0.99))
 	}
@@ -434,7 +434,7 @@ func functionMetrics(fnURL, xpURL string) string {
 	xp := fetch(xpURL)
 	xcalls := total(metric(xp, "function_run_function_seconds_count"))
 	xsum := total(metric(xp, "function_run_function_seconds_sum"))
-	fmt.Fprintf(&b, "e2e: Crossplane (its /metrics): %.0f function calls", xcalls)
+	fmt.Fprintf(&b, "e2e: Crossplane (its /metrics, since it last started): %.0f function calls", xcalls)
 	if xcalls > 0 {
 		fmt.Fprintf(&b, ", mean %.1f ms round trip, p95 %s", 1000*xsum/xcalls, quantile(metric(xp, "function_run_function_seconds_bucket"), 0.95))
 	}
