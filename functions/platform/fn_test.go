@@ -94,7 +94,8 @@ func TestAccountDependentResourcesWaitForTheAccount(t *testing.T) {
 	accountKeys := []string{security.KeyLogsKMSKey, security.KeyLogsKMSAlias, network.KeyFlowLogGroup, network.KeyFlowLogRole, network.KeyFlowLog}
 
 	t.Run("NotYetKnown", func(t *testing.T) {
-		rsp := run(t, f, newRequest(t, readXR(t, exampleXR("prod")), nil))
+		// Dev: staging and prod must name their account.
+		rsp := run(t, f, newRequest(t, readXR(t, exampleXR("dev")), nil))
 		d := desiredOf(t, rsp)
 		for _, k := range accountKeys {
 			if _, ok := d[resource.Name(k)]; ok {
@@ -122,7 +123,7 @@ func TestAccountDependentResourcesWaitForTheAccount(t *testing.T) {
 	}
 	for name, setup := range known {
 		t.Run(name, func(t *testing.T) {
-			xr := readXR(t, exampleXR("prod"))
+			xr := readXR(t, exampleXR("dev"))
 			observed := setup(xr)
 			rsp := run(t, f, newRequest(t, xr, observed))
 			d := desiredOf(t, rsp)

@@ -18,7 +18,7 @@ import (
 // compare with.
 func TestAStatefulResourceNeverDropsWhileTheSpecStands(t *testing.T) {
 	f := newTestFunction(t)
-	xr := readXR(t, exampleXR("prod"))
+	xr := readXR(t, exampleXR("dev"))
 	req := converged(t, f, xr)
 	rsp := run(t, f, req)
 	status := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
@@ -27,7 +27,7 @@ func TestAStatefulResourceNeverDropsWhileTheSpecStands(t *testing.T) {
 	}
 	withoutAccount := func(edit func(xr map[string]any)) *fnv1.RunFunctionResponse {
 		t.Helper()
-		x := readXR(t, exampleXR("prod"))
+		x := readXR(t, exampleXR("dev"))
 		x["status"] = map[string]any{"renderedSpec": status["renderedSpec"]}
 		if edit != nil {
 			edit(x)

@@ -31,6 +31,7 @@ type XPayNextPlatform struct {
 // PlatformSpec is what a team asks for. Fields marked optional default from
 // the environment profile (see README "Spec fields").
 //
+// +kubebuilder:validation:XValidation:rule="self.environment == 'dev' || has(self.accountId)",message="spec.accountId is required in staging and prod: key and trust policies name the account, and a platform that had to learn it from AWS would render less whenever AWS could not say",fieldPath=".accountId",reason="FieldValueRequired"
 // +kubebuilder:validation:XValidation:rule="self.drRegion != self.region",message="spec.drRegion must differ from spec.region",fieldPath=".drRegion",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.region.startsWith('us-gov-') == self.drRegion.startsWith('us-gov-')",message="spec.drRegion must be in the partition of spec.region: GovCloud regions copy only to GovCloud, commercial regions only to commercial ones",fieldPath=".drRegion",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="!self.region.startsWith('eu-') || self.drRegion.startsWith('eu-') || (has(self.compliance) && has(self.compliance.standards) && size(self.compliance.standards) > 0 && !self.compliance.standards.exists(s, s == 'gdpr'))",message="spec.drRegion must be an EU region when spec.region is one and gdpr is among spec.compliance.standards (the default): GDPR keeps the DR copies of personal data in the EU",fieldPath=".drRegion",reason="FieldValueInvalid"
@@ -58,9 +59,10 @@ type PlatformSpec struct {
 	DRRegion string `json:"drRegion"`
 
 	// AccountID is the AWS account the provider credentials act in. Key and
-	// trust policies name it. Optional: when unset it is learned from the
-	// VPC's ARN once AWS reports it, and the resources that need it render
-	// in the following reconcile.
+	// trust policies name it. Required in staging and prod, where data lives;
+	// optional in dev, where it is learned from the VPC's ARN once AWS
+	// reports it, and the resources that need it render in the following
+	// reconcile.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[0-9]{12}$`
 	AccountID string `json:"accountId,omitempty"`

@@ -78,6 +78,9 @@ func (s *PlatformSpec) Validate(path *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(path.Child("drRegion"), s.DRRegion, "must differ from spec.region"))
 	}
 	errs = append(errs, s.validateDRRegion(path.Child("drRegion"))...)
+	if s.AccountID == "" && (s.Environment == EnvironmentStaging || s.Environment == EnvironmentProd) {
+		errs = append(errs, field.Required(path.Child("accountId"), "required in staging and prod: key and trust policies name the account"))
+	}
 	if s.AccountID != "" && !accountRE.MatchString(s.AccountID) {
 		errs = append(errs, field.Invalid(path.Child("accountId"), s.AccountID, "must be a 12-digit AWS account ID"))
 	}
