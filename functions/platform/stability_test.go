@@ -2,27 +2,54 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/internal/fakeaws"
+	"github.com/paynext/platform/internal/forcenew"
 )
 
-// immutable are the fields of stateful kinds that AWS can change only by
-// replacing the resource (and so losing its data), by kind.
-var immutable = map[string][]string{
-	"Cluster":         {"engine", "engineMode", "databaseName", "masterUsername", "storageEncrypted", "kmsKeyIdSelector", "dbSubnetGroupNameSelector", "port"},
-	"ClusterInstance": {"availabilityZone", "engine", "clusterIdentifierSelector"},
-	"Bucket":          {"region", "objectLockEnabled"},
-	"Key":             {"region", "keyUsage", "customerMasterKeySpec", "multiRegion"},
-	"Group":           {"region", "kmsKeyIdSelector"},
-	"Secret":          {"region", "name"},
-	"FileSystem":      {"region", "creationToken", "encrypted", "kmsKeyIdSelector", "performanceMode"},
-	"Vault":           {"region", "kmsKeyArnSelector"},
-	"VPC":             {"cidrBlock", "region"},
-	"Subnet":          {"cidrBlock", "availabilityZone", "region"},
+// stateful are the kinds whose replacement loses data or an identity others
+// depend on: the data stores, their keys, log groups and secrets, the
+// clusters, the VPC and its subnets. Which of their fields AWS can change
+// only by replacing them is not kept here: internal/forcenew reads it from
+// the Terraform provider's source (make forcenew).
+var stateful = map[schema.GroupVersionKind]bool{
+	{Group: "rds.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}:           true,
+	{Group: "rds.aws.upbound.io", Version: "v1beta1", Kind: "ClusterInstance"}:   true,
+	{Group: "s3.aws.upbound.io", Version: "v1beta1", Kind: "Bucket"}:             true,
+	{Group: "kms.aws.upbound.io", Version: "v1beta1", Kind: "Key"}:               true,
+	{Group: "cloudwatchlogs.aws.upbound.io", Version: "v1beta1", Kind: "Group"}:  true,
+	{Group: "secretsmanager.aws.upbound.io", Version: "v1beta1", Kind: "Secret"}: true,
+	{Group: "efs.aws.upbound.io", Version: "v1beta1", Kind: "FileSystem"}:        true,
+	{Group: "backup.aws.upbound.io", Version: "v1beta1", Kind: "Vault"}:          true,
+	{Group: "ec2.aws.upbound.io", Version: "v1beta1", Kind: "VPC"}:               true,
+	{Group: "ec2.aws.upbound.io", Version: "v1beta1", Kind: "Subnet"}:            true,
+	{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}:           true,
+}
+
+// replaceOnlyFields are the spec.forProvider fields (and the …Ref and
+// …Selector fields that set them) whose change replaces a resource of gvk,
+// conditional ones included: a test cannot tell whether the provider's
+// condition holds, so it treats them as replacing.
+func replaceOnlyFields(t *testing.T, gvk schema.GroupVersionKind) []string {
+	t.Helper()
+	paths, ok := forcenew.Paths(gvk)
+	if !ok {
+		t.Fatalf("%s is stateful but internal/forcenew has no entry for it: run make forcenew", gvk)
+	}
+	var out []string
+	for _, p := range paths {
+		if strings.HasPrefix(p.Path, "spec.forProvider.") { // the external name is compared on its own
+			out = append(out, p.Path)
+			out = append(out, p.References...)
+		}
+	}
+	return out
 }
 
 // TestDataStoresSurviveClaimEdits renders every example at convergence, then
@@ -57,10 +84,11 @@ func TestDataStoresSurviveClaimEdits(t *testing.T) {
 				req.Observed.Composite = newRequest(t, edited, nil).Observed.Composite
 				after := desiredOf(t, run(t, f, req))
 				for key, b := range before {
-					fields, stateful := immutable[b.Resource.GetKind()]
-					if !stateful {
+					gvk := schema.FromAPIVersionAndKind(b.Resource.GetAPIVersion(), b.Resource.GetKind())
+					if !stateful[gvk] {
 						continue
 					}
+					fields := replaceOnlyFields(t, gvk)
 					a, ok := after[key]
 					if !ok {
 						t.Errorf("%s: the edit removed stateful resource %s", name, key)
@@ -80,9 +108,28 @@ func TestDataStoresSurviveClaimEdits(t *testing.T) {
 	}
 }
 
-func forProvider(r *resource.DesiredComposed, field string) string {
-	fp, _ := r.Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
-	return fmt.Sprint(fp[field])
+// forProvider is the value at a field path (spec.forProvider.a[*].b: every
+// element of list a) of a resource, printed.
+func forProvider(r *resource.DesiredComposed, path string) string {
+	vals := []any{r.Resource.Object}
+	for _, seg := range strings.Split(path, ".") {
+		name, each := strings.CutSuffix(seg, "[*]")
+		var next []any
+		for _, v := range vals {
+			m, _ := v.(map[string]any)
+			f, ok := m[name]
+			if !ok {
+				continue
+			}
+			if l, isList := f.([]any); each && isList {
+				next = append(next, l...)
+			} else {
+				next = append(next, f)
+			}
+		}
+		vals = next
+	}
+	return fmt.Sprint(vals)
 }
 
 // TestNothingIsDroppedWhileAPrecursorIsUnobserved: resources that wait for
