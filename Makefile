@@ -28,9 +28,15 @@ tools: ## Build the pinned Crossplane CLI and controller-gen into bin/.
 	@echo "make tools: bin/crossplane and bin/controller-gen are installed"
 
 .PHONY: generate
-generate: ## Regenerate the XRD from apis/, the example XRs from the claims, and the package names from REGISTRY and VERSION.
+generate: ## Regenerate the XRD from apis/, the example XRs from the claims, the package names from REGISTRY and VERSION, and internal/forcenew/table.json when the Terraform provider source is already in the module cache.
 	@hack/generate.sh .
 	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml, examples/functions.yaml and deploy/argocd/packages/ are up to date for $(REGISTRY) $(VERSION)"
+	@go run ./hack/forcenew -cache-only
+
+.PHONY: forcenew
+forcenew: ## Regenerate internal/forcenew/table.json (which fields replace each rendered kind) from the Terraform provider source provider-aws pins (downloaded into the module cache when missing).
+	@go run ./hack/forcenew
+	@echo "make forcenew: internal/forcenew/table.json is regenerated for the kinds of deploy/aws-iam/provider-actions.json"
 
 .PHONY: check-generated
 check-generated: ## Fail when the committed XRD, example XRs or package names drift from their sources.
