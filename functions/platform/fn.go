@@ -160,10 +160,11 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
-	if err := checkNothingStatefulDrops(&xr, digest, cfg, observed, desired); err != nil {
+	if err := checkNothingStatefulDrops(digest, cfg, observed, desired); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
+	markStateful(desired, digest)
 
 	// Deletion order, from the references just rendered.
 	edges := usage.Edges(desired, observed)
@@ -203,7 +204,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 		desired[KeyComplianceReport] = dc
 	}
-	if err := setStatus(dxr, cfg, digest, observed, report); err != nil {
+	if err := setStatus(dxr, cfg, observed, report); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
@@ -252,15 +253,14 @@ func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string
 	return network.AccountID(observed)
 }
 
-func setStatus(dxr *resource.Composite, cfg *platform.Config, digest string, observed platform.Observed, report compliance.Report) error {
+func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed, report compliance.Report) error {
 	status := v1alpha1.PlatformStatus{
-		AccountID:    cfg.AccountID,
-		RenderedSpec: digest,
-		Network:      network.Status(cfg, observed),
-		Security:     security.Status(cfg, observed),
-		Database:     database.Status(observed),
-		Kubernetes:   kubernetes.Status(cfg, observed),
-		Compliance:   compliance.StatusOf(report),
+		AccountID:  cfg.AccountID,
+		Network:    network.Status(cfg, observed),
+		Security:   security.Status(cfg, observed),
+		Database:   database.Status(observed),
+		Kubernetes: kubernetes.Status(cfg, observed),
+		Compliance: compliance.StatusOf(report),
 	}
 	// The claim's connection secret: how to reach the database (never its
 	// password) and the cluster's endpoint and CA.

@@ -47,6 +47,10 @@ func specDigest(s *v1alpha1.PlatformSpec) (string, error) {
 	return "sha256:" + hex.EncodeToString(sum[:16]), nil
 }
 
+// AnnotationRenderedSpec marks a stateful resource with the digest of the
+// spec it was last rendered from.
+const AnnotationRenderedSpec = "platform.paynext.io/rendered-spec"
+
 // StatefulDropError refuses a render that leaves out stateful resources the
 // same spec rendered before.
 type StatefulDropError struct {
@@ -60,17 +64,35 @@ func (e StatefulDropError) Error() string {
 		strings.Join(e.Dropped, ", "), e.Input)
 }
 
-// checkNothingStatefulDrops fails when the spec is the one last rendered
-// (status.renderedSpec) and an observed stateful resource is no longer
-// desired. A spec edit (a zone removed) may drop resources; an input going
-// missing (the account unknown, an observed resource gone) must not.
-func checkNothingStatefulDrops(xr *v1alpha1.XPayNextPlatform, digest string, cfg *platform.Config, observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) error {
-	if xr.Status.RenderedSpec != digest {
-		return nil
+// markStateful annotates each desired stateful resource with the digest of
+// the spec it is rendered from.
+func markStateful(desired map[resource.Name]*resource.DesiredComposed, digest string) {
+	for _, d := range desired {
+		if !statefulKinds[d.Resource.GroupVersionKind().GroupKind()] {
+			continue
+		}
+		a := d.Resource.GetAnnotations()
+		if a == nil {
+			a = map[string]string{}
+		}
+		a[AnnotationRenderedSpec] = digest
+		d.Resource.SetAnnotations(a)
 	}
+}
+
+// checkNothingStatefulDrops fails when an observed stateful resource that
+// was last rendered from this very spec (its rendered-spec annotation) is no
+// longer desired: only an input going missing (the account unknown, an
+// observed resource gone) can do that. A resource last rendered from an
+// earlier spec may go: an edit (a zone removed) dropped it, and its delete
+// can take several reconciles (usages hold it until its users let go).
+func checkNothingStatefulDrops(digest string, cfg *platform.Config, observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) error {
 	var dropped []string
 	for name, oc := range observed {
 		if oc.Resource == nil || !statefulKinds[oc.Resource.GroupVersionKind().GroupKind()] {
+			continue
+		}
+		if oc.Resource.GetAnnotations()[AnnotationRenderedSpec] != digest {
 			continue
 		}
 		if _, ok := desired[name]; !ok {

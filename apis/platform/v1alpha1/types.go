@@ -404,13 +404,6 @@ type PlatformStatus struct {
 	// +optional
 	AccountID string `json:"accountId,omitempty"`
 
-	// RenderedSpec is a digest of the spec the platform was last rendered
-	// from. While the spec keeps that digest, the function refuses to stop
-	// rendering a stateful resource it rendered before: only an input going
-	// missing could make it drop out.
-	// +optional
-	RenderedSpec string `json:"renderedSpec,omitempty"`
-
 	// +optional
 	Network *NetworkStatus `json:"network,omitempty"`
 	// +optional
