@@ -182,6 +182,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 		desired[resource.Name(u.Key)] = dc
 	}
+	for name, kept := range usage.StillProtected(observed, desired) {
+		desired[name] = kept
+	}
 
 	dxr, err := request.GetDesiredCompositeResource(req)
 	if err != nil {

@@ -240,16 +240,12 @@ func TestRemovingAZoneReleasesTheUsagesOfItsSubnets(t *testing.T) {
 			continue
 		}
 		d, desired := first[name]
-		end := func(side string) string {
+		// What the zone's removal takes away: its resources' keys name it.
+		lives := func(side string) bool {
 			labels, _ := o.Resource.GetStringObject("spec." + side + ".resourceSelector.matchLabels")
-			for key, r := range first {
-				if r.Resource.GetLabels()["platform.paynext.io/resource"] == labels["platform.paynext.io/resource"] {
-					return string(key)
-				}
-			}
-			return ""
+			return !strings.Contains(labels["platform.paynext.io/resource"], gone)
 		}
-		userLives, usedLives := end("by") != "", end("of") != ""
+		userLives, usedLives := lives("by"), lives("of")
 		switch {
 		case !userLives:
 			if desired {
@@ -277,6 +273,20 @@ func TestRemovingAZoneReleasesTheUsagesOfItsSubnets(t *testing.T) {
 	if released == 0 {
 		t.Fatal("no usage of the removed zone's subnets was released: the test proves nothing")
 	}
+	// Crossplane deletes what is not desired before it applies anything, and
+	// the webhook refuses a protected delete: the zone's subnets stay desired,
+	// as observed (their old spec digest), while a usage protects them.
+	goneSubnets := []resource.Name{"subnet-public-" + gone, "subnet-private-" + gone, "subnet-database-" + gone}
+	for _, sn := range goneSubnets {
+		d, ok := first[sn]
+		if !ok {
+			t.Errorf("%s is no longer desired while usages protect it: Crossplane's delete would be refused and fail the reconcile", sn)
+			continue
+		}
+		if got, want := d.Resource.GetAnnotations()[AnnotationRenderedSpec], before[sn].Resource.GetAnnotations()[AnnotationRenderedSpec]; got != want {
+			t.Errorf("%s kept with rendered-spec %q, want its old %q so it may go once unprotected", sn, got, want)
+		}
+	}
 
 	// Crossplane applies the released usages; the next reconcile lets them go.
 	after := maps.Clone(before)
@@ -298,6 +308,26 @@ func TestRemovingAZoneReleasesTheUsagesOfItsSubnets(t *testing.T) {
 		}
 		if _, ok := second[name]; ok {
 			t.Errorf("%s is still desired once released", name)
+		}
+	}
+	// Once Crossplane has deleted those usages, nothing protects the zone's
+	// subnets: they drop out, and that is not refused.
+	unprotected := maps.Clone(after)
+	for name, o := range after {
+		if o.Resource.GetKind() != "ClusterUsage" {
+			continue
+		}
+		if _, ok := second[name]; !ok {
+			delete(unprotected, name)
+		}
+	}
+	third := run(t, f, newRequest(t, xr, unprotected))
+	if msg := fatalOf(third); msg != "" {
+		t.Fatalf("the reconcile after the zone's usages went was refused: %s", msg)
+	}
+	for _, sn := range goneSubnets {
+		if _, ok := desiredOf(t, third)[sn]; ok {
+			t.Errorf("%s is still desired once no usage protects it", sn)
 		}
 	}
 	t.Logf("%d usages released, %d kept", released, kept)

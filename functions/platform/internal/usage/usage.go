@@ -246,3 +246,49 @@ func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.
 	slices.Sort(changed)
 	return changed
 }
+
+// StillProtected returns, as desired, the observed resources no longer
+// rendered that an observed usage still protects. Crossplane deletes what
+// is no longer desired before it applies anything (crossplane v2.4.0
+// FunctionComposer.Compose), and the usage webhook refuses that delete
+// while a usage stands, which fails the whole reconcile, so neither the
+// released usage nor any other change would ever be applied. Kept until its
+// usages are gone, the resource is then deleted cleanly. It is kept as
+// observed: its spec and metadata, without the rendered-spec digest being
+// renewed, so it may go once nothing protects it.
+func StillProtected(observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) map[resource.Name]*resource.DesiredComposed {
+	out := map[resource.Name]*resource.DesiredComposed{}
+	byLabel := map[string]resource.Name{}
+	for name, oc := range observed {
+		if oc.Resource != nil {
+			byLabel[oc.Resource.GetLabels()[platform.LabelResource]] = name
+		}
+	}
+	for _, oc := range observed {
+		if oc.Resource == nil || oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
+			continue
+		}
+		labels, err := oc.Resource.GetStringObject("spec.of.resourceSelector.matchLabels")
+		if err != nil {
+			continue
+		}
+		name, ok := byLabel[labels[platform.LabelResource]]
+		if !ok {
+			continue
+		}
+		if _, rendered := desired[name]; rendered {
+			continue
+		}
+		o := observed[name].Resource
+		kept := composed.New()
+		kept.SetAPIVersion(o.GetAPIVersion())
+		kept.SetKind(o.GetKind())
+		kept.SetLabels(o.GetLabels())
+		kept.SetAnnotations(o.GetAnnotations())
+		if spec, ok := o.Object["spec"]; ok {
+			kept.Object["spec"] = spec
+		}
+		out[name] = &resource.DesiredComposed{Resource: kept, Ready: resource.ReadyTrue}
+	}
+	return out
+}
