@@ -168,7 +168,10 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 
 	// Deletion order, from the references just rendered.
 	edges := usage.Edges(desired, observed)
-	usage.KeepWhatKeptResourcesUse(edges, desired)
+	if _, err := usage.KeepWhatKeptResourcesUse(edges, desired); err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
 	for _, u := range usage.Render(edges, desired) {
 		cd, err := composed.From(u.Object)
 		if err != nil {

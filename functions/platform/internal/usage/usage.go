@@ -9,6 +9,7 @@ package usage
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
@@ -220,8 +221,9 @@ func observedEdges(observed platform.Observed, g *graph) []Edge {
 // resource uses, and what that uses in turn: deleting it would fail in AWS
 // for as long as the kept resource stands (a subnet group's subnets, a
 // cluster's security group, their VPC), and the claim's delete would never
-// finish. It returns the keys it changed, sorted.
-func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) []string {
+// finish. It returns the keys it changed, sorted, or an error naming the
+// resource it could not orphan: left deletable, AWS would refuse its delete.
+func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) ([]string, error) {
 	kept := func(key string) bool {
 		d, ok := desired[resource.Name(key)]
 		if !ok {
@@ -237,14 +239,15 @@ func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.
 			if e.released != nil || !kept(e.User) || kept(e.Used) {
 				continue
 			}
-			if err := desired[resource.Name(e.Used)].Resource.SetString("spec.deletionPolicy", string(xpv1.DeletionOrphan)); err == nil {
-				changed = append(changed, e.Used)
-				again = true
+			if err := desired[resource.Name(e.Used)].Resource.SetString("spec.deletionPolicy", string(xpv1.DeletionOrphan)); err != nil {
+				return nil, fmt.Errorf("cannot keep %s, which the kept %s uses: %w", e.Used, e.User, err)
 			}
+			changed = append(changed, e.Used)
+			again = true
 		}
 	}
 	slices.Sort(changed)
-	return changed
+	return changed, nil
 }
 
 // StillProtected returns, as desired, the observed resources no longer
