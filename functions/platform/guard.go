@@ -10,27 +10,11 @@ import (
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/resource"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
+	"github.com/paynext/platform/internal/stateful"
 )
-
-// statefulKinds hold data, or what data lives in or is encrypted with:
-// dropped from the desired state, Crossplane deletes them.
-var statefulKinds = map[schema.GroupKind]bool{
-	{Group: "rds.aws.upbound.io", Kind: "Cluster"}:           true,
-	{Group: "rds.aws.upbound.io", Kind: "ClusterInstance"}:   true,
-	{Group: "s3.aws.upbound.io", Kind: "Bucket"}:             true,
-	{Group: "efs.aws.upbound.io", Kind: "FileSystem"}:        true,
-	{Group: "backup.aws.upbound.io", Kind: "Vault"}:          true,
-	{Group: "kms.aws.upbound.io", Kind: "Key"}:               true,
-	{Group: "cloudwatchlogs.aws.upbound.io", Kind: "Group"}:  true,
-	{Group: "secretsmanager.aws.upbound.io", Kind: "Secret"}: true,
-	{Group: "eks.aws.upbound.io", Kind: "Cluster"}:           true,
-	{Group: "ec2.aws.upbound.io", Kind: "VPC"}:               true,
-	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}:            true,
-}
 
 // specDigest identifies a spec: the JSON of the typed spec (map keys sorted
 // by encoding/json), so fields Crossplane adds to the XR never change it,
@@ -68,7 +52,7 @@ func (e StatefulDropError) Error() string {
 // the spec it is rendered from.
 func markStateful(desired map[resource.Name]*resource.DesiredComposed, digest string) {
 	for _, d := range desired {
-		if !statefulKinds[d.Resource.GroupVersionKind().GroupKind()] {
+		if !stateful.Kind(d.Resource.GroupVersionKind().GroupKind()) {
 			continue
 		}
 		a := d.Resource.GetAnnotations()
@@ -89,7 +73,7 @@ func markStateful(desired map[resource.Name]*resource.DesiredComposed, digest st
 func checkNothingStatefulDrops(digest string, cfg *platform.Config, observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) error {
 	var dropped []string
 	for name, oc := range observed {
-		if oc.Resource == nil || !statefulKinds[oc.Resource.GroupVersionKind().GroupKind()] {
+		if oc.Resource == nil || !stateful.Kind(oc.Resource.GroupVersionKind().GroupKind()) {
 			continue
 		}
 		if oc.Resource.GetAnnotations()[AnnotationRenderedSpec] != digest {

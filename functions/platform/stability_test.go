@@ -11,26 +11,8 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/internal/forcenew"
+	"github.com/paynext/platform/internal/stateful"
 )
-
-// stateful are the kinds whose replacement loses data or an identity others
-// depend on: the data stores, their keys, log groups and secrets, the
-// clusters, the VPC and its subnets. Which of their fields AWS can change
-// only by replacing them is not kept here: internal/forcenew reads it from
-// the Terraform provider's source (make forcenew).
-var stateful = map[schema.GroupVersionKind]bool{
-	{Group: "rds.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}:           true,
-	{Group: "rds.aws.upbound.io", Version: "v1beta1", Kind: "ClusterInstance"}:   true,
-	{Group: "s3.aws.upbound.io", Version: "v1beta1", Kind: "Bucket"}:             true,
-	{Group: "kms.aws.upbound.io", Version: "v1beta1", Kind: "Key"}:               true,
-	{Group: "cloudwatchlogs.aws.upbound.io", Version: "v1beta1", Kind: "Group"}:  true,
-	{Group: "secretsmanager.aws.upbound.io", Version: "v1beta1", Kind: "Secret"}: true,
-	{Group: "efs.aws.upbound.io", Version: "v1beta1", Kind: "FileSystem"}:        true,
-	{Group: "backup.aws.upbound.io", Version: "v1beta1", Kind: "Vault"}:          true,
-	{Group: "ec2.aws.upbound.io", Version: "v1beta1", Kind: "VPC"}:               true,
-	{Group: "ec2.aws.upbound.io", Version: "v1beta1", Kind: "Subnet"}:            true,
-	{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}:           true,
-}
 
 // replaceOnlyFields are the spec.forProvider fields (and the …Ref and
 // …Selector fields that set them) whose change replaces a resource of gvk,
@@ -85,7 +67,7 @@ func TestDataStoresSurviveClaimEdits(t *testing.T) {
 				after := desiredOf(t, run(t, f, req))
 				for key, b := range before {
 					gvk := schema.FromAPIVersionAndKind(b.Resource.GetAPIVersion(), b.Resource.GetKind())
-					if !stateful[gvk] {
+					if !stateful.Kind(gvk.GroupKind()) {
 						continue
 					}
 					fields := replaceOnlyFields(t, gvk)
