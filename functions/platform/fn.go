@@ -65,6 +65,12 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 	log := f.log.WithValues("xr", oxr.Resource.GetName(), "kind", oxr.Resource.GetKind())
+	// A later API version may mean fields this build does not know: decoded
+	// as v1alpha1 they would be dropped, and what they render with them.
+	if gvk := oxr.Resource.GroupVersionKind(); gvk != v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.CompositeKind) {
+		response.Fatal(rsp, errors.Errorf("this function renders %s %s only, not %s %s: install the function version that serves %s", v1alpha1.CompositeKind, v1alpha1.SchemeGroupVersion, gvk.Kind, gvk.GroupVersion(), gvk.GroupVersion()))
+		return rsp, nil
+	}
 
 	// Decode tolerantly: Crossplane adds fields (compositionRef, claimRef,
 	// conditions …) our types do not declare.
@@ -75,6 +81,12 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	if errs := xr.Spec.Validate(field.NewPath("spec")); len(errs) > 0 {
 		response.Fatal(rsp, errors.Errorf("invalid %s %q: %s", v1alpha1.CompositeKind, xr.GetName(), errs.ToAggregate().Error()))
+		return rsp, nil
+	}
+	// The XRD refuses these edits; this catches an XR that did not pass
+	// through it. Nothing is rendered, so nothing changes in AWS.
+	if errs := xr.Spec.ValidateUpdate(xr.Status.BuiltWith, field.NewPath("spec")); len(errs) > 0 {
+		response.Fatal(rsp, errors.Errorf("refusing to change %s %q: %s (status.builtWith records what it was built with)", v1alpha1.CompositeKind, xr.GetName(), errs.ToAggregate().Error()))
 		return rsp, nil
 	}
 
@@ -210,7 +222,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 		desired[KeyComplianceReport] = dc
 	}
-	if err := setStatus(dxr, cfg, observed, report); err != nil {
+	if err := setStatus(dxr, &xr.Spec, cfg, observed, report); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
@@ -224,6 +236,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	reportCompliance(rsp, report, cfg.AccountID != "")
+	for _, w := range replacementWarnings(desired, observed) {
+		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
+	}
 	if !database.Possible(cfg) {
 		response.Warning(rsp, errors.New("spec.network.availabilityZones: a single-zone platform has no database and no EKS cluster: both need subnets in two zones")).
 			TargetCompositeAndClaim()
@@ -259,9 +274,10 @@ func accountID(xr *v1alpha1.XPayNextPlatform, observed platform.Observed) string
 	return network.AccountID(observed)
 }
 
-func setStatus(dxr *resource.Composite, cfg *platform.Config, observed platform.Observed, report compliance.Report) error {
+func setStatus(dxr *resource.Composite, spec *v1alpha1.PlatformSpec, cfg *platform.Config, observed platform.Observed, report compliance.Report) error {
 	status := v1alpha1.PlatformStatus{
 		AccountID:  cfg.AccountID,
+		BuiltWith:  spec.BuiltWith(),
 		Network:    network.Status(cfg, observed),
 		Security:   security.Status(cfg, observed),
 		Database:   database.Status(observed),

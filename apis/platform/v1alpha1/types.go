@@ -42,6 +42,19 @@ type XPayNextPlatform struct {
 // +kubebuilder:validation:XValidation:rule="has(self.nameSuffix) == has(oldSelf.nameSuffix) && (!has(self.nameSuffix) || self.nameSuffix == oldSelf.nameSuffix)",message="spec.nameSuffix cannot be added, changed or removed: every AWS name of the platform carries it, so each stateful resource would be replaced",fieldPath=".nameSuffix",reason="FieldValueForbidden"
 // +kubebuilder:validation:XValidation:rule="!has(self.nameSuffix) || !has(self.kubernetes) || !has(self.kubernetes.clusterName) || size(self.kubernetes.clusterName) + size(self.environment) + size(self.nameSuffix) <= 98",message="spec.kubernetes.clusterName is too long with spec.nameSuffix: the EKS cluster name <clusterName>-<environment>-<nameSuffix> must fit 100 characters",fieldPath=".kubernetes.clusterName",reason="FieldValueInvalid"
 // +kubebuilder:validation:XValidation:rule="self.environment != 'prod' || !has(self.dataProtection) || !has(self.dataProtection.allowDeletion) || !self.dataProtection.allowDeletion",message="spec.dataProtection.allowDeletion cannot be set in prod",fieldPath=".dataProtection.allowDeletion",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="self.environment == oldSelf.environment",message="spec.environment cannot be changed: it is in the AWS name of every resource (the Aurora cluster, the buckets, the EKS cluster), so AWS would get a second platform and this one would be left running unmanaged; create a claim for the other environment beside this one and migrate",fieldPath=".environment",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="self.region == oldSelf.region",message="spec.region cannot be changed: every resource lives in it and AWS cannot move one; create a claim in the other region (the DR procedure in README restores data there)",fieldPath=".region",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="self.drRegion == oldSelf.drRegion",message="spec.drRegion cannot be changed: the replica buckets and backup copies live there, and a new DR region would start empty while the old copies are left unmanaged; create a claim with the new DR region and migrate",fieldPath=".drRegion",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.accountId) || (has(self.accountId) && self.accountId == oldSelf.accountId)",message="spec.accountId cannot be changed or removed once set: key and trust policies name it, and the platform cannot move to another account; create a claim in the other account",fieldPath=".accountId",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="self.network.vpcCidr == oldSelf.network.vpcCidr",message="spec.network.vpcCidr cannot be changed: AWS replaces a VPC and every subnet for a new range, with everything in them; create a claim with the new range and migrate",fieldPath=".network.vpcCidr",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="(has(self.kubernetes) && has(self.kubernetes.clusterName) ? self.kubernetes.clusterName : 'paynext-cluster') == (has(oldSelf.kubernetes) && has(oldSelf.kubernetes.clusterName) ? oldSelf.kubernetes.clusterName : 'paynext-cluster')",message="spec.kubernetes.clusterName cannot be changed: an EKS cluster cannot be renamed, so AWS would get a second cluster and this one would be left running unmanaged; keep the name (the default is paynext-cluster)",fieldPath=".kubernetes.clusterName",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="(has(self.database) && has(self.database.masterUsername) ? self.database.masterUsername : 'paynext_admin') == (has(oldSelf.database) && has(oldSelf.database.masterUsername) ? oldSelf.database.masterUsername : 'paynext_admin')",message="spec.database.masterUsername cannot be changed: AWS sets it only when it creates the Aurora cluster (the provider would refuse the update for ever); create further database users inside PostgreSQL instead",fieldPath=".database.masterUsername",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="int((has(self.kubernetes) && has(self.kubernetes.version) ? self.kubernetes.version : '1.34').split('.')[1]) >= int((has(oldSelf.kubernetes) && has(oldSelf.kubernetes.version) ? oldSelf.kubernetes.version : '1.34').split('.')[1])",message="spec.kubernetes.version cannot go down: EKS cannot downgrade a cluster (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html); keep the version (the default is 1.34)",fieldPath=".kubernetes.version",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="int((has(self.kubernetes) && has(self.kubernetes.version) ? self.kubernetes.version : '1.34').split('.')[1]) <= int((has(oldSelf.kubernetes) && has(oldSelf.kubernetes.version) ? oldSelf.kubernetes.version : '1.34').split('.')[1]) + 1",message="spec.kubernetes.version can go up one minor version at a time: EKS upgrades a cluster to the next minor version only (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html); upgrade in steps, letting each one become Ready",fieldPath=".kubernetes.version",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="(has(self.database) && has(self.database.engineVersion) ? self.database.engineVersion : '16.6').split('.')[0] == (has(oldSelf.database) && has(oldSelf.database.engineVersion) ? oldSelf.database.engineVersion : '16.6').split('.')[0]",message="spec.database.engineVersion cannot change its major version: the platform keeps allowMajorVersionUpgrade off, and a downgrade is impossible (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html); upgrade a major version with an RDS blue/green deployment, then set the new version (the default is 16.6)",fieldPath=".database.engineVersion",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="(has(self.database) && has(self.database.engineVersion) ? self.database.engineVersion : '16.6').split('.')[0] != (has(oldSelf.database) && has(oldSelf.database.engineVersion) ? oldSelf.database.engineVersion : '16.6').split('.')[0] || int((has(self.database) && has(self.database.engineVersion) ? self.database.engineVersion : '16.6').split('.')[1]) >= int((has(oldSelf.database) && has(oldSelf.database.engineVersion) ? oldSelf.database.engineVersion : '16.6').split('.')[1])",message="spec.database.engineVersion cannot go down: Aurora cannot downgrade a cluster (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html); keep the version (the default is 16.6)",fieldPath=".database.engineVersion",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="oldSelf.network.availabilityZones.all(z, z in self.network.availabilityZones || (has(self.network.acknowledgeZoneRemoval) && z in self.network.acknowledgeZoneRemoval))",message="spec.network.availabilityZones: removing a zone deletes its subnets, NAT gateway and Aurora instance; list the zone in spec.network.acknowledgeZoneRemoval to confirm",fieldPath=".network.availabilityZones",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="oldSelf.network.availabilityZones.all(z, z in self.network.availabilityZones) || self.environment == 'dev' || (self.environment == 'staging' && has(self.dataProtection) && has(self.dataProtection.allowDeletion) && self.dataProtection.allowDeletion)",message="spec.network.availabilityZones: a zone cannot be removed where data is protected (prod, and staging without dataProtection.allowDeletion): its Aurora instance would be left running in AWS, unmanaged; keep the zone",fieldPath=".network.availabilityZones",reason="FieldValueForbidden"
 type PlatformSpec struct {
 	// Environment drives every default: dev is cheap and short-lived, staging
 	// is production-like and private, prod is multi-AZ and deletion-protected.
@@ -140,6 +153,18 @@ type NetworkSpec struct {
 	// +kubebuilder:validation:items:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
 	AvailabilityZones []string `json:"availabilityZones"`
 
+	// AcknowledgeZoneRemoval lists zones removed from availabilityZones on
+	// purpose: removing a zone deletes its subnets, NAT gateway and Aurora
+	// instance, so an edit that drops a zone not listed here is refused. A
+	// zone can be removed only where data is not protected (dev, and staging
+	// with dataProtection.allowDeletion).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=6
+	// +kubebuilder:validation:items:MaxLength=33
+	// +kubebuilder:validation:items:Pattern=`^[a-z]{2}(-gov)?-[a-z]+-[0-9][a-f]$`
+	AcknowledgeZoneRemoval []string `json:"acknowledgeZoneRemoval,omitempty"`
+
 	// NATGateways is Single (dev default) or PerZone (staging and prod default).
 	// +optional
 	NATGateways NATGatewayMode `json:"natGateways,omitempty"`
@@ -198,7 +223,8 @@ type DatabaseSpec struct {
 	// EngineVersion of Aurora PostgreSQL, "major.minor". Default 16.6. Minor
 	// versions also upgrade automatically in the maintenance window.
 	// +optional
-	// +kubebuilder:validation:Pattern=`^1[3-9]\.[0-9]+$`
+	// +kubebuilder:validation:MaxLength=6
+	// +kubebuilder:validation:Pattern=`^1[3-9]\.[0-9]{1,3}$`
 	EngineVersion string `json:"engineVersion,omitempty"`
 
 	// BackupRetentionDays of automated backups (point-in-time recovery).
@@ -251,6 +277,7 @@ type KubernetesSpec struct {
 
 	// Version of Kubernetes, "major.minor". Default 1.34.
 	// +optional
+	// +kubebuilder:validation:MaxLength=4
 	// +kubebuilder:validation:Pattern=`^1\.[0-9]{2}$`
 	Version string `json:"version,omitempty"`
 
@@ -403,6 +430,12 @@ type PlatformStatus struct {
 	// the VPC's ARN. Kept here so it survives the VPC being re-observed.
 	// +optional
 	AccountID string `json:"accountId,omitempty"`
+
+	// BuiltWith is what the platform was last rendered from among the spec
+	// values AWS cannot change in place (defaults applied): the function
+	// refuses a spec that moves away from it, as the XRD refuses the edit.
+	// +optional
+	BuiltWith *BuiltWith `json:"builtWith,omitempty"`
 
 	// +optional
 	Network *NetworkStatus `json:"network,omitempty"`

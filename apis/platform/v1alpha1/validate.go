@@ -20,7 +20,7 @@ const (
 	EmailPattern          = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
 	UsernamePattern       = `^[a-zA-Z][a-zA-Z0-9_]*$`
 	DBInstanceClassRegex  = `^db\.[a-z0-9-]+\.[a-z0-9]+$`
-	EngineVersionPattern  = `^1[3-9]\.[0-9]+$`
+	EngineVersionPattern  = `^1[3-9]\.[0-9]{1,3}$`
 	ClusterNamePattern    = `^[a-zA-Z][a-zA-Z0-9-]*$`
 	KubeVersionPattern    = `^1\.[0-9]{2}$`
 	InstanceTypePattern   = `^[a-z][a-z0-9-]*\.[a-z0-9]+$`

@@ -5,6 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/model"
+	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"k8s.io/apiserver/pkg/cel/environment"
 	"sigs.k8s.io/yaml"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1/invalidspec"
@@ -210,5 +215,50 @@ func TestProviderConfigCannotChange(t *testing.T) {
 				t.Errorf("want the error to name spec.providerConfigRef, got %v", errs)
 			}
 		})
+	}
+}
+
+// TestEveryRuleCompilesWithinTheAPIServersCostLimit compiles every CEL rule
+// of the schema as the API server does when the CRD is created, and fails if
+// one does not compile or its estimated worst-case cost (times how often it
+// can run, from the lists' maxItems) exceeds the per-rule limit: the API
+// server would refuse the CRD, leaving the platform without an API.
+func TestEveryRuleCompilesWithinTheAPIServersCostLimit(t *testing.T) {
+	const perRuleLimit = 10_000_000 // apiextensions validation.StaticEstimatedCostLimit
+	v := load(t)
+	env := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion())
+	rules := 0
+	var walk func(path string, s *structuralschema.Structural, cardinality uint64)
+	walk = func(path string, s *structuralschema.Structural, cardinality uint64) {
+		if len(s.XValidations) > 0 {
+			results, err := cel.Compile(s, model.SchemaDeclType(s, true), celconfig.PerCallLimit, env, cel.NewExpressionsEnvLoader())
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			for i, r := range results {
+				rules++
+				if r.Error != nil {
+					t.Errorf("%s rule %d (%s) does not compile: %v", path, i, s.XValidations[i].Rule, r.Error)
+					continue
+				}
+				if cost := r.MaxCost * cardinality; cost > perRuleLimit {
+					t.Errorf("%s rule %d (%s) costs up to %d, over the API server's limit of %d: bound the strings and lists it reads (maxLength, maxItems)", path, i, s.XValidations[i].Rule, cost, perRuleLimit)
+				}
+			}
+		}
+		for name, p := range s.Properties {
+			walk(path+"."+name, &p, cardinality)
+		}
+		if s.Items != nil {
+			n := uint64(1000) // an unbounded list: the API server assumes many
+			if s.ValueValidation != nil && s.ValueValidation.MaxItems != nil {
+				n = uint64(*s.ValueValidation.MaxItems)
+			}
+			walk(path+"[*]", s.Items, cardinality*n)
+		}
+	}
+	walk("", v.structural, 1)
+	if rules < 20 {
+		t.Fatalf("compiled only %d rules: the walk missed the schema's rules", rules)
 	}
 }

@@ -62,9 +62,11 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	rs = append(rs, trail(cfg)...)
 	rs = append(rs, cisAlarms(cfg)...)
 	rs = append(rs, findingRoutes(cfg)...)
+	services := append(detection(cfg), configRecording(cfg, observed)...)
 	if cfg.ManageAccountServices {
-		rs = append(rs, detection(cfg)...)
-		rs = append(rs, configRecording(cfg, observed)...)
+		rs = append(rs, services...)
+	} else {
+		rs = append(rs, handOver(services, observed)...)
 	}
 	rs = append(rs, operations(cfg, observed)...)
 	return rs, nil

@@ -129,11 +129,11 @@ func (c *Config) Profile() Profile { return ProfileFor(c.Environment) }
 
 // DefaultKubernetesVersion is the EKS version a platform gets unless its spec
 // names one.
-const DefaultKubernetesVersion = "1.34"
+const DefaultKubernetesVersion = v1alpha1.DefaultKubernetesVersion
 
 // DefaultEngineVersion is the Aurora PostgreSQL version a platform gets unless
 // its spec names one.
-const DefaultEngineVersion = "16.6"
+const DefaultEngineVersion = v1alpha1.DefaultEngineVersion
 
 func or(v, fallback string) string {
 	if v != "" {
@@ -158,12 +158,12 @@ func Resolve(name string, s *v1alpha1.PlatformSpec, accountID string) *Config {
 		NATGateways:        s.Network.NATGateways,
 		LogRetentionDays:   s.Logging.RetentionDays,
 
-		DatabaseMasterUsername: or(s.Database.MasterUsername, "paynext_admin"),
+		DatabaseMasterUsername: or(s.Database.MasterUsername, v1alpha1.DefaultMasterUsername),
 		DatabaseInstanceClass:  or(s.Database.InstanceClass, p.DatabaseInstanceClass),
 		DatabaseEngineVersion:  or(s.Database.EngineVersion, DefaultEngineVersion),
 		BackupRetentionDays:    s.Database.BackupRetentionDays,
 		DeletionProtection:     s.Environment != v1alpha1.EnvironmentDev && !s.DataProtection.AllowDeletion,
-		ClusterName:            or(s.Kubernetes.ClusterName, "paynext-cluster"),
+		ClusterName:            or(s.Kubernetes.ClusterName, v1alpha1.DefaultClusterName),
 		KubernetesVersion:      or(s.Kubernetes.Version, DefaultKubernetesVersion),
 		NodeInstanceType:       or(s.Kubernetes.NodeInstanceType, p.NodeInstanceType),
 		IngressCIDRs:           s.Kubernetes.Ingress.AllowedCIDRs,
