@@ -53,7 +53,8 @@ func TestAddingAZoneReachesEveryMultiSubnetResource(t *testing.T) {
 }
 
 // TestRemovingAZoneLeavesNoStaleSubnet removes us-west-2c from a dev
-// platform: the zone's subnets go, and no resource that AWS updates in place
+// platform, acknowledged in spec.network.acknowledgeZoneRemoval (the XRD
+// refuses it first without): the zone's subnets go, and no resource that AWS updates in place
 // keeps their IDs. (Node groups and the RDS Proxy hold their creation
 // subnets: removing a zone they use needs them replaced, which README's "What
 // cannot be undone" says.)
@@ -65,6 +66,11 @@ func TestRemovingAZoneLeavesNoStaleSubnet(t *testing.T) {
 	zones, _, _ := unstructured.NestedStringSlice(c.Object, "spec", "network", "availabilityZones")
 	zones = slices.DeleteFunc(zones, func(z string) bool { return z == zone })
 	_ = unstructured.SetNestedStringSlice(c.Object, zones, "spec", "network", "availabilityZones")
+	// Without the acknowledgement the XRD refuses the edit.
+	if err := env.c.Update(ctx, c.DeepCopy()); err == nil || !strings.Contains(err.Error(), "acknowledgeZoneRemoval") {
+		t.Fatalf("removing %s without acknowledging it: want the API server to refuse naming spec.network.acknowledgeZoneRemoval, got %v", zone, err)
+	}
+	_ = unstructured.SetNestedStringSlice(c.Object, []string{zone}, "spec", "network", "acknowledgeZoneRemoval")
 	if err := env.c.Update(ctx, c); err != nil {
 		t.Fatalf("cannot remove %s from the dev claim: %v", zone, err)
 	}

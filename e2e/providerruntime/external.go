@@ -108,6 +108,9 @@ func (c *externalClient) Update(_ context.Context, mg resource.Managed) (managed
 	}
 	id := c.id(mg)
 	before, _ := c.aws.get(id)
+	if err := refuseReplacement(c.gvk, before.spec, spec); err != nil {
+		return managed.ExternalUpdate{}, err
+	}
 	c.aws.put(id, external{spec: spec})
 	e := c.event(Update, mg)
 	e.Changed = changedPaths(before.spec, spec)

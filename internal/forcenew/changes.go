@@ -18,9 +18,11 @@ const ExternalNamePath = "metadata.annotations[crossplane.io/external-name]"
 // than an existing object of the same kind holds.
 type Change struct {
 	// Path is the concrete field (list elements by index).
-	Path     string
-	Desired  any
-	Observed any
+	Path string
+	// Terraform is the Terraform argument the field maps to.
+	Terraform string
+	Desired   any
+	Observed  any
 	// Conditional is true when the provider replaces only in cases one of
 	// its functions decides (Reason names it).
 	Conditional bool
@@ -55,7 +57,7 @@ func Changes(gvk schema.GroupVersionKind, desired, observed map[string]any) []Ch
 		d, dok := externalName(desired)
 		o, ook := externalName(observed)
 		if dok && ook && d != o {
-			out = append(out, Change{Path: ExternalNamePath, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
+			out = append(out, Change{Path: ExternalNamePath, Terraform: p.Terraform, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
 		}
 	}
 	dfp, _ := dig(desired, "spec", "forProvider")
@@ -71,7 +73,7 @@ func walk(concrete, normal string, d, o any, paths map[string]Path, out *[]Chang
 	}
 	if p, ok := paths[normal]; ok && p.Path == normal {
 		if !equal(d, o) {
-			*out = append(*out, Change{Path: concrete, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
+			*out = append(*out, Change{Path: concrete, Terraform: p.Terraform, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
 		}
 		return
 	}
