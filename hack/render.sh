@@ -6,6 +6,7 @@
 # returns a Fatal result.
 #
 #   hack/render.sh examples/claims/prod.yaml [OBSERVED_RESOURCES_FILE]
+#   FUNCTION_BIN=/tmp/old/function hack/render.sh …   # a function built elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +33,15 @@ else
 fi
 
 hack/install-tool.sh crossplane
-log "building the function"
-go build -o "$bin/function-paynext-platform" ./functions/platform
+# FUNCTION_BIN runs a function built elsewhere (make plan FROM=<ref> renders
+# with the function of another commit); by default the tree's is built.
+fn=${FUNCTION_BIN:-$bin/function-paynext-platform}
+if [ -n "${FUNCTION_BIN:-}" ]; then
+  log "using the function $FUNCTION_BIN"
+else
+  log "building the function"
+  go build -o "$fn" ./functions/platform
+fi
 go build -o "$bin/claimtoxr" ./hack/claimtoxr
 
 work=$(mktemp -d)
@@ -54,7 +62,7 @@ trap cleanup EXIT
 # there; it fails when the function exits (the port taken meanwhile).
 start_function() {
   log "starting the function on 127.0.0.1:$port"
-  "$bin/function-paynext-platform" --insecure --address "127.0.0.1:$port" --metrics-address= > "$work/function.log" 2>&1 &
+  "$fn" --insecure --address "127.0.0.1:$port" --metrics-address= > "$work/function.log" 2>&1 &
   fn_pid=$!
   for i in $(seq 1 100); do
     if listening "$port"; then break; fi
