@@ -147,8 +147,10 @@ func compare(key string, before, observed, after Object) (Resource, bool) {
 			r.Why = "AWS may change " + strings.Join(paths, ", ") + " only by replacing the resource (" + strings.Join(reasons, ", ") + " decides; counted as refused to be safe), " +
 				"and the provider (upjet) refuses such an update: " + key + " would stay Synced=False (Ready stays True)"
 		}
-		r.Action = "revert the change; or replace " + key + " deliberately: orphan it (deletionPolicy: Orphan), let Crossplane drop it, " +
-			"then delete, or import under another key, the AWS resource by hand, so the provider creates one with the new value"
+		r.Action = "revert the change; or replace " + key + " deliberately: delete its managed resource, and Crossplane creates it again with the new value"
+		if r.Stateful {
+			r.Action += " (it holds data: orphan it first, deletionPolicy: Orphan, and move the data, or the delete takes it)"
+		}
 		return r, true
 	case len(fields) > 0:
 		r := resource(Update, key, after)

@@ -153,7 +153,7 @@ func TestARefusedUpdateNamesTheFieldAndTheWayOut(t *testing.T) {
 			t.Errorf("why %q does not say %q", r.Why, s)
 		}
 	}
-	for _, s := range []string{"revert", "deletionPolicy: Orphan"} {
+	for _, s := range []string{"revert", "delete its managed resource"} {
 		if !strings.Contains(r.Action, s) {
 			t.Errorf("action %q does not say %q", r.Action, s)
 		}
