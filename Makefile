@@ -69,6 +69,13 @@ provider-policy: ## Regenerate deploy/aws-iam/ (the provider role's IAM policy a
 	  go run ./hack/providerpolicy -renders "$$work/*.yaml"
 	@echo "make provider-policy: deploy/aws-iam/provider-actions.json and provider-policy.json are regenerated from the renders of examples/claims and the held-out claims"
 
+.PHONY: plan
+plan: ## Preview a change offline, replacement-aware, like terraform plan: make plan XR=new.yaml BASE=old.yaml (a claim edit) or XR=claim.yaml FROM=<git ref> (a function upgrade) [FORMAT=text|json|markdown]; exit 0 no change, 2 changes, 3 a stateful resource deleted, replaced or refused, 1 refused or an error.
+	@code=0; go run ./hack/plan -xr $(XR) $(if $(BASE),-base $(BASE)) $(if $(FROM),-from $(FROM)) -format $(or $(FORMAT),text) || code=$$?; \
+	  case $$code in 0) echo "make plan: planned $(XR): no change" >&2;; 2) echo "make plan: planned $(XR): changes (above)" >&2;; \
+	  3) echo "make plan: planned $(XR): a stateful resource would be deleted, replaced or refused (above)" >&2;; \
+	  *) echo "make plan: $(XR): the change is refused, or it could not be planned (above)" >&2;; esac; exit $$code
+
 .PHONY: render-once
 render-once: ## One pass of crossplane render, as Crossplane's first reconcile sees it: make render-once [XR=file] [OBSERVED=file].
 	@hack/render.sh $(XR) $(OBSERVED)
@@ -77,9 +84,10 @@ render-once: ## One pass of crossplane render, as Crossplane's first reconcile s
 render-converged: render ## The same as make render (kept for scripts that name it).
 
 .PHONY: validate
-validate: ## Render every example and held-out claim (or only XR=file), validate all output against provider-aws v2.4.0 CRDs and our XRD.
+validate: ## Render every example and held-out claim (or only XR=file), validate all output against provider-aws v2.4.0 CRDs and our XRD; run one real make plan (hack/plan-check.sh).
 	@hack/validate.sh $(if $(filter command line,$(origin XR)),$(XR),examples/claims/*.yaml $(HELD_OUT))
-	@echo "make validate: every rendered resource matches its schema"
+	@hack/plan-check.sh
+	@echo "make validate: every rendered resource matches its schema, and make plan plans a known edit as expected"
 
 .PHONY: unit
 unit: ## Vet and run the Go tests (unit, golden, determinism, bad input).
