@@ -124,7 +124,11 @@ func replay(o options) (*plan.Plan, error) {
 func (o options) title(fromCommit string) string {
 	fn := "the working tree's function"
 	if o.from != "" {
-		fn = fmt.Sprintf("the function at %s (%s) -> the working tree's", o.from, fromCommit)
+		at := o.from
+		if !strings.HasPrefix(fromCommit, o.from) && !strings.HasPrefix(o.from, fromCommit) {
+			at += " (" + fromCommit + ")"
+		}
+		fn = "the function at " + at + " -> the working tree's"
 	}
 	if o.base != "" {
 		return fmt.Sprintf("Plan: %s -> %s, %s", o.base, o.xr, fn)
