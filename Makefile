@@ -70,8 +70,9 @@ provider-policy: ## Regenerate deploy/aws-iam/ (the provider role's IAM policy a
 	@echo "make provider-policy: deploy/aws-iam/provider-actions.json and provider-policy.json are regenerated from the renders of examples/claims and the held-out claims"
 
 .PHONY: plan
-plan: ## Preview a change offline, replacement-aware, like terraform plan: make plan XR=new.yaml BASE=old.yaml (a claim edit) or XR=claim.yaml FROM=<git ref> (a function upgrade) [FORMAT=text|json|markdown]; exit 0 no change, 2 changes, 3 a stateful resource deleted, replaced or refused, 1 refused or an error.
-	@code=0; go run ./hack/plan -xr $(XR) $(if $(BASE),-base $(BASE)) $(if $(FROM),-from $(FROM)) -format $(or $(FORMAT),text) || code=$$?; \
+plan: ## Preview a change offline, replacement-aware, like terraform plan: make plan XR=new.yaml BASE=old.yaml (a claim edit) or XR=claim.yaml FROM=<git ref> (a function upgrade) [FORMAT=text|json|markdown]; bin/plan exits 0 no change, 2 changes, 3 a stateful resource deleted, replaced or refused, 1 refused or an error (make turns 1-3 into 2).
+	@go build -o $${BIN_DIR:-bin}/plan ./hack/plan
+	@code=0; $${BIN_DIR:-bin}/plan -xr $(XR) $(if $(BASE),-base $(BASE)) $(if $(FROM),-from $(FROM)) -format $(or $(FORMAT),text) || code=$$?; \
 	  case $$code in 0) echo "make plan: planned $(XR): no change" >&2;; 2) echo "make plan: planned $(XR): changes (above)" >&2;; \
 	  3) echo "make plan: planned $(XR): a stateful resource would be deleted, replaced or refused (above)" >&2;; \
 	  *) echo "make plan: $(XR): the change is refused, or it could not be planned (above)" >&2;; esac; exit $$code
