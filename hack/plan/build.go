@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -92,7 +93,8 @@ func pick(a, b string) string {
 // Each pass sees what the previous one desired as it would exist: a
 // resource the platform had keeps its observed state (IDs, ARNs) under the
 // spec Crossplane applied; a new one is observed by the fake provider. It
-// also returns each resource's last desired state over the passes.
+// also returns each resource's last desired state over the passes, and the
+// function's warnings of every pass.
 func (r *renderer) after(input string, beforeXR plan.Object, live map[string]plan.Object) (*plan.Render, map[string]plan.Object, []string, string, error) {
 	xr, err := r.xr(input)
 	if err != nil {
@@ -108,14 +110,22 @@ func (r *renderer) after(input string, beforeXR plan.Object, live map[string]pla
 	}
 	status := functionStatus(beforeXR)
 	observed, prev, last := live, -1, map[string]plan.Object{}
+	var warnings []string
 	for pass := 1; pass <= 9; pass++ {
 		if status != nil {
 			xr["status"] = status
 			pruneStatus(v, xr)
 		}
-		rendered, raw, warnings, refusal, err := r.once(xr, observed, pass)
+		rendered, raw, passWarnings, refusal, err := r.once(xr, observed, pass)
 		if err != nil || refusal != "" {
 			return nil, nil, nil, refusal, err
+		}
+		// Every pass's: the first sees the edit against AWS's state (a
+		// replace-only change), later ones what the provider made of it.
+		for _, w := range passWarnings {
+			if !slices.Contains(warnings, w) {
+				warnings = append(warnings, w)
+			}
 		}
 		maps.Copy(last, rendered.Composed)
 		fmt.Fprintf(r.log, "  after, render %d: %d composed resources\n", pass, len(rendered.Composed))
