@@ -3,8 +3,10 @@ package platform
 import (
 	"fmt"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -65,7 +67,7 @@ func (o Observed) Ready(key string) bool {
 	if !ok || oc.Resource == nil {
 		return false
 	}
-	return oc.Resource.GetCondition("Ready").Status == "True"
+	return Condition(oc.Resource, xpv1.TypeReady).Status == corev1.ConditionTrue
 }
 
 // Tier renders one tier: a pure function of the resolved config and the
