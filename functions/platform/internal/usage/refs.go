@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/crossplane/function-sdk-go/resource"
@@ -9,12 +10,48 @@ import (
 	"github.com/paynext/platform/functions/platform/internal/platform"
 )
 
-// graph is the desired resources by key, their keys sorted, and the
-// identifiers AWS reported for the observed ones.
+// graph is the desired resources by key, their keys sorted, their labels
+// indexed once, and the identifiers AWS reported for the observed ones.
 type graph struct {
 	byKey map[string]*composed.Unstructured
 	keys  []string
-	ids   map[string][]string
+	// labels are each desired resource's labels as GetLabels reads them,
+	// not copied (nil when they do not read as strings).
+	labels map[string]map[string]any
+	// byLabel lists, for each label name and non-empty value, the keys of
+	// the desired resources that carry it, sorted.
+	byLabel map[string]map[string][]string
+	ids     map[string][]string
+}
+
+func newGraph(desired map[resource.Name]*resource.DesiredComposed, observed platform.Observed) *graph {
+	g := &graph{
+		byKey:   make(map[string]*composed.Unstructured, len(desired)),
+		labels:  make(map[string]map[string]any, len(desired)),
+		byLabel: map[string]map[string][]string{},
+		ids:     identifiers(observed),
+	}
+	for name, d := range desired {
+		g.byKey[string(name)] = d.Resource
+	}
+	g.keys = sortedKeys(g.byKey)
+	for _, key := range g.keys {
+		labels := platform.Labels(g.byKey[key])
+		g.labels[key] = labels
+		for k, v := range labels {
+			s, _ := v.(string)
+			if s == "" {
+				continue
+			}
+			values, ok := g.byLabel[k]
+			if !ok {
+				values = make(map[string][]string, len(desired))
+				g.byLabel[k] = values
+			}
+			values[s] = append(values[s], key)
+		}
+	}
+	return g
 }
 
 // reference is one field of a rendered resource that may name another: a
@@ -24,10 +61,10 @@ type reference struct {
 	literal     string
 }
 
-// resolve returns the keys of the resources ref names: what a selector's
-// labels match (every platform selector also matches the controller
-// reference, so only this XR's resources), or the resources AWS knows by the
-// literal.
+// resolve returns the keys of the resources ref names, sorted: what a
+// selector's labels match (every platform selector also matches the
+// controller reference, so only this XR's resources), or the resources AWS
+// knows by the literal.
 func (ref reference) resolve(g *graph) []string {
 	if ref.matchLabels == nil {
 		var out []string
@@ -38,12 +75,25 @@ func (ref reference) resolve(g *graph) []string {
 		}
 		return out
 	}
+	if len(ref.matchLabels) == 0 {
+		return nil
+	}
+	// The candidates are the resources carrying one of the wanted labels
+	// (a wanted value that is not a non-empty string also matches a
+	// resource without the label: then every resource is a candidate).
+	candidates := g.keys
+	for k, v := range ref.matchLabels {
+		if s, _ := v.(string); s != "" {
+			candidates = g.byLabel[k][s]
+			break
+		}
+	}
 	var out []string
-	for _, key := range g.keys {
-		labels := g.byKey[key].GetLabels()
-		match := len(ref.matchLabels) > 0
+	for _, key := range candidates {
+		labels := g.labels[key]
+		match := true
 		for k, v := range ref.matchLabels {
-			if s, _ := v.(string); labels[k] != s {
+			if s, _ := v.(string); platform.StringValue(labels, k) != s {
 				match = false
 				break
 			}
@@ -79,30 +129,62 @@ func trimSelector(field string) string {
 }
 
 // walk calls visit for every reference under v: selectors (fields named
-// …Selector with matchLabels) and string literals. Tags are left out: a
-// Name tag repeats names, it does not use anything.
-func walk(v any, path string, visit func(path string, ref reference)) {
+// …Selector with matchLabels) and string literals, in the order of sorted
+// map keys. Tags are left out: a Name tag repeats names, it does not use
+// anything. visit is given the reference's path (path, then .key and [i]
+// segments) as a function, since most references name nothing and their
+// paths are never read.
+func walk(v any, path string, visit func(path func() string, ref reference)) {
+	w := &walker{visit: visit, path: append(make([]byte, 0, 128), path...)}
+	w.pathString = func() string { return string(w.path) }
+	w.walk(v)
+}
+
+type walker struct {
+	visit      func(path func() string, ref reference)
+	path       []byte
+	pathString func() string
+	// keys holds the sorted keys of every map being walked, the deepest
+	// last.
+	keys []string
+}
+
+func (w *walker) walk(v any) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		start := len(w.keys)
+		for k := range t {
+			w.keys = append(w.keys, k)
+		}
+		slices.Sort(w.keys[start:])
+		n := len(w.keys)
+		for i := start; i < n; i++ {
+			k := w.keys[i]
+			pathLen := len(w.path)
+			w.path = append(append(w.path, '.'), k...)
 			switch child := t[k]; {
 			case k == "tags" || k == "tagsAll":
 			case len(k) > len("Selector") && k[len(k)-len("Selector"):] == "Selector":
 				if sel, ok := child.(map[string]any); ok {
 					if ml, ok := sel["matchLabels"].(map[string]any); ok {
-						visit(path+"."+k, reference{matchLabels: ml})
+						w.visit(w.pathString, reference{matchLabels: ml})
 					}
 				}
 			default:
-				walk(child, path+"."+k, visit)
+				w.walk(child)
 			}
+			w.path = w.path[:pathLen]
 		}
+		w.keys = w.keys[:start]
 	case []any:
 		for i, child := range t {
-			walk(child, path+"["+strconv.Itoa(i)+"]", visit)
+			pathLen := len(w.path)
+			w.path = append(strconv.AppendInt(append(w.path, '['), int64(i), 10), ']')
+			w.walk(child)
+			w.path = w.path[:pathLen]
 		}
 	case string:
-		visit(path, reference{literal: t})
+		w.visit(w.pathString, reference{literal: t})
 	}
 }
 
@@ -112,26 +194,38 @@ func walk(v any, path string, visit func(path string, ref reference)) {
 // and a launch template both called paynext-prod-eks-nodes) names both; the
 // pair table keeps the one the referring kind can use.
 func identifiers(observed platform.Observed) map[string][]string {
-	out := map[string][]string{}
+	out := make(map[string][]string, 4*len(observed))
+	var values []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(values, s) {
+			values = append(values, s)
+		}
+	}
 	for _, key := range sortedKeys(observed) {
 		oc := observed[resource.Name(key)]
 		if oc.Resource == nil {
 			continue
 		}
-		values := map[string]bool{}
-		if en := oc.Resource.GetAnnotations()[platform.AnnotationExternalName]; en != "" {
-			values[en] = true
-		}
-		for _, f := range []string{"status.atProvider.id", "status.atProvider.arn", "status.atProvider.name", "spec.forProvider.name"} {
-			if s, err := oc.Resource.GetString(f); err == nil && s != "" {
-				values[s] = true
+		values = values[:0]
+		add(platform.StringValue(platform.Annotations(oc.Resource), platform.AnnotationExternalName))
+		for _, f := range reportedFields {
+			if s, ok := platform.String(oc.Resource.Object, f...); ok {
+				add(s)
 			}
 		}
-		for v := range values {
+		for _, v := range values {
 			out[v] = append(out[v], key)
 		}
 	}
 	return out
+}
+
+// reportedFields are where an observed resource holds its ID, ARN and name.
+var reportedFields = [][]string{
+	{"status", "atProvider", "id"},
+	{"status", "atProvider", "arn"},
+	{"status", "atProvider", "name"},
+	{"spec", "forProvider", "name"},
 }
 
 // forProvider is u's spec.forProvider, or nil for an object without one.

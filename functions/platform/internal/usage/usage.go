@@ -55,12 +55,8 @@ func (e Edge) Key() string {
 // by key. observed supplies the IDs, ARNs and names AWS reported, through
 // which literal references (multi-subnet lists, key ARNs) are followed.
 func Edges(desired map[resource.Name]*resource.DesiredComposed, observed platform.Observed) []Edge {
-	g := &graph{byKey: make(map[string]*composed.Unstructured, len(desired)), ids: identifiers(observed)}
-	for name, d := range desired {
-		g.byKey[string(name)] = d.Resource
-	}
-	g.keys = sortedKeys(g.byKey)
-	seen := map[string]Edge{}
+	g := newGraph(desired, observed)
+	seen := make(map[string]Edge, len(desired))
 	for _, key := range g.keys {
 		u := g.byKey[key]
 		user, skip := key, ""
@@ -71,21 +67,22 @@ func Edges(desired map[resource.Name]*resource.DesiredComposed, observed platfor
 			}
 			user, skip = owners[0], field
 		}
-		fp := forProvider(u)
-		walk(fp, "spec.forProvider", func(path string, ref reference) {
-			if skip != "" && (path == "spec.forProvider."+skip || path == "spec.forProvider."+trimSelector(skip)) {
-				return
-			}
+		userKind := groupKind(g.byKey[user])
+		skipped := func(path string) bool {
+			return skip != "" && (path == "spec.forProvider."+skip || path == "spec.forProvider."+trimSelector(skip))
+		}
+		walk(forProvider(u), "spec.forProvider", func(path func() string, ref reference) {
 			for _, used := range ref.resolve(g) {
 				if used == user || used == key {
 					continue
 				}
-				reason, ok := protects[pair{groupKind(g.byKey[user]), groupKind(g.byKey[used])}]
-				if !ok {
+				reason, ok := protects[pair{userKind, groupKind(g.byKey[used])}]
+				if !ok || skipped(path()) {
 					continue
 				}
-				e := Edge{User: user, Used: used, Field: path, Reason: reason}
+				e := Edge{User: user, Used: used, Reason: reason}
 				if _, dup := seen[e.Key()]; !dup {
+					e.Field = path()
 					seen[e.Key()] = e
 				}
 			}
@@ -183,13 +180,9 @@ func observedEdges(observed platform.Observed, g *graph) []Edge {
 			continue
 		}
 		end := func(side string) string {
-			labels, err := oc.Resource.GetStringObject("spec." + side + ".resourceSelector.matchLabels")
-			if err != nil {
+			ml, ok := platform.StringObject(oc.Resource.Object, "spec", side, "resourceSelector", "matchLabels")
+			if !ok {
 				return ""
-			}
-			ml := make(map[string]any, len(labels))
-			for k, v := range labels {
-				ml[k] = v
 			}
 			if keys := (reference{matchLabels: ml}).resolve(g); len(keys) == 1 {
 				return keys[0]
@@ -203,11 +196,11 @@ func observedEdges(observed platform.Observed, g *graph) []Edge {
 				out = append(out, e)
 			}
 		case user != "" && used == "":
-			apiVersion, _ := oc.Resource.GetString("spec.of.apiVersion")
-			kind, _ := oc.Resource.GetString("spec.of.kind")
-			ofLabels, _ := oc.Resource.GetStringObject("spec.of.resourceSelector.matchLabels")
-			label := ofLabels[platform.LabelResource]
-			if _, err := oc.Resource.GetValue("spec.by"); err != nil || label == "" {
+			apiVersion, _ := platform.String(oc.Resource.Object, "spec", "of", "apiVersion")
+			kind, _ := platform.String(oc.Resource.Object, "spec", "of", "kind")
+			ofLabels, _ := platform.StringObject(oc.Resource.Object, "spec", "of", "resourceSelector", "matchLabels")
+			label := platform.StringValue(ofLabels, platform.LabelResource)
+			if _, ok := platform.Value(oc.Resource.Object, "spec", "by"); !ok || label == "" {
 				continue // already released: let it go
 			}
 			out = append(out, Edge{User: user, Field: "(observed usage)", Reason: user + " no longer uses it: released, so it can be deleted",
@@ -261,21 +254,21 @@ func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.
 // renewed, so it may go once nothing protects it.
 func StillProtected(observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) map[resource.Name]*resource.DesiredComposed {
 	out := map[resource.Name]*resource.DesiredComposed{}
-	byLabel := map[string]resource.Name{}
+	byLabel := make(map[string]resource.Name, len(observed))
 	for name, oc := range observed {
 		if oc.Resource != nil {
-			byLabel[oc.Resource.GetLabels()[platform.LabelResource]] = name
+			byLabel[platform.StringValue(platform.Labels(oc.Resource), platform.LabelResource)] = name
 		}
 	}
 	for _, oc := range observed {
 		if oc.Resource == nil || oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
 			continue
 		}
-		labels, err := oc.Resource.GetStringObject("spec.of.resourceSelector.matchLabels")
-		if err != nil {
+		labels, ok := platform.StringObject(oc.Resource.Object, "spec", "of", "resourceSelector", "matchLabels")
+		if !ok {
 			continue
 		}
-		name, ok := byLabel[labels[platform.LabelResource]]
+		name, ok := byLabel[platform.StringValue(labels, platform.LabelResource)]
 		if !ok {
 			continue
 		}
