@@ -37,10 +37,11 @@ func (o Observed) Get(key string, out runtime.Object) bool {
 // its typed form. A resource the function cannot read must be an error (a
 // Fatal result, which changes nothing) rather than look unobserved: Get would
 // report it missing, and what waits for it would drop out of the desired
-// state and be deleted.
+// state and be deleted. What the kind's shape shows decodable is not
+// decoded; anything else is, and its error returned.
 func (o Observed) Check() error {
 	for name, oc := range o {
-		if oc.Resource == nil {
+		if oc.Resource == nil || Decodable(oc.Resource) {
 			continue
 		}
 		gvk := oc.Resource.GroupVersionKind()

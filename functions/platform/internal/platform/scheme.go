@@ -69,6 +69,7 @@ func RegisterSchemes() error {
 				return
 			}
 		}
+		compileKindShapes()
 	})
 	return err
 }
