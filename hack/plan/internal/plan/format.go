@@ -11,7 +11,7 @@ import (
 // Headings of each class's section.
 var headings = map[Class]string{
 	Refused: "Refused by the provider",
-	Replace: "To replace (destroy and create)",
+	Replace: "To replace (a new AWS resource; see why for the old one)",
 	Delete:  "To delete",
 	Kept:    "Kept in AWS, no longer managed",
 	Update:  "To update in place",
