@@ -30,24 +30,31 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 		if oc.Resource == nil {
 			continue
 		}
-		what := fmt.Sprintf("%s (%s)", name, oc.Resource.GetKind())
-		if stateful.Kind(oc.Resource.GroupVersionKind().GroupKind()) {
-			what += ", which holds data,"
+		what := func() string {
+			w := fmt.Sprintf("%s (%s)", name, oc.Resource.GetKind())
+			if stateful.Kind(oc.Resource.GroupVersionKind().GroupKind()) {
+				w += ", which holds data,"
+			}
+			return w
 		}
-		if c := oc.Resource.GetCondition(xpv1.TypeSynced); c.Status == "False" && strings.Contains(c.Message, refusedByProvider) {
-			out = append(out, fmt.Sprintf("%s cannot be updated: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what, c.Message))
+		if c := platform.Condition(oc.Resource, xpv1.TypeSynced); c.Status == "False" && strings.Contains(c.Message, refusedByProvider) {
+			out = append(out, fmt.Sprintf("%s cannot be updated: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what(), c.Message))
 			continue
 		}
 		d, ok := desired[name]
-		if !ok || d.Resource.GroupVersionKind() != oc.Resource.GroupVersionKind() {
+		if !ok {
+			continue
+		}
+		gvk := oc.Resource.GroupVersionKind()
+		if d.Resource.GroupVersionKind() != gvk {
 			continue
 		}
 		var said []string
-		for _, c := range forcenew.Changes(d.Resource.GroupVersionKind(), d.Resource.Object, oc.Resource.Object) {
+		for _, c := range forcenew.Changes(gvk, d.Resource.Object, oc.Resource.Object) {
 			said = append(said, forcenew.Describe(c))
 		}
 		if len(said) > 0 {
-			out = append(out, fmt.Sprintf("%s: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what, strings.Join(said, "; ")))
+			out = append(out, fmt.Sprintf("%s: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what(), strings.Join(said, "; ")))
 		}
 	}
 	slices.Sort(out)
