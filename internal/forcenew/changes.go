@@ -62,18 +62,36 @@ func Changes(gvk schema.GroupVersionKind, desired, observed map[string]any) []Ch
 	}
 	dfp, _ := dig(desired, "spec", "forProvider")
 	ofp, _ := dig(observed, "spec", "forProvider")
-	walk("spec.forProvider", "spec.forProvider", dfp, ofp, paths, &out)
+	w := walker{paths: paths, sorted: sortedPaths[gvk], out: &out}
+	w.walk("spec.forProvider", "spec.forProvider", dfp, ofp)
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
 
-func walk(concrete, normal string, d, o any, paths map[string]Path, out *[]Change) {
+// walker compares the fields of one kind. It only descends where a
+// replace-only path can be: RunFunction asks it of every observed resource
+// each call, and most fields of most kinds replace nothing.
+type walker struct {
+	paths map[string]Path
+	// sorted are the kind's replace-only paths, sorted.
+	sorted []string
+	out    *[]Change
+}
+
+// under reports whether a replace-only path begins with prefix: only then
+// can normal or a field under it be one.
+func (w walker) under(prefix string) bool {
+	i, _ := slices.BinarySearch(w.sorted, prefix)
+	return i < len(w.sorted) && strings.HasPrefix(w.sorted[i], prefix)
+}
+
+func (w walker) walk(concrete, normal string, d, o any) {
 	if d == nil || o == nil {
 		return
 	}
-	if p, ok := paths[normal]; ok && p.Path == normal {
+	if p, ok := w.paths[normal]; ok && p.Path == normal {
 		if !equal(d, o) {
-			*out = append(*out, Change{Path: concrete, Terraform: p.Terraform, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
+			*w.out = append(*w.out, Change{Path: concrete, Terraform: p.Terraform, Desired: d, Observed: o, Conditional: p.Conditional, Reason: p.Reason})
 		}
 		return
 	}
@@ -84,15 +102,21 @@ func walk(concrete, normal string, d, o any, paths map[string]Path, out *[]Chang
 			return
 		}
 		for k, v := range dv {
-			walk(concrete+"."+k, normal+"."+k, v, ov[k], paths, out)
+			if n := normal + "." + k; w.under(n) {
+				w.walk(concrete+"."+k, n, v, ov[k])
+			}
 		}
 	case []any:
 		ov, ok := o.([]any)
 		if !ok {
 			return
 		}
+		n := normal + "[*]"
+		if !w.under(n) {
+			return
+		}
 		for i := range min(len(dv), len(ov)) {
-			walk(fmt.Sprintf("%s[%d]", concrete, i), normal+"[*]", dv[i], ov[i], paths, out)
+			w.walk(fmt.Sprintf("%s[%d]", concrete, i), n, dv[i], ov[i])
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -93,6 +94,24 @@ var table = func() map[schema.GroupVersionKind]map[string]Path {
 			}
 		}
 		m[k.GVK()] = paths
+	}
+	return m
+}()
+
+// sortedPaths are each kind's replace-only paths (the table's own, not the
+// references that set them), sorted, for Changes to find which fields can
+// hold one.
+var sortedPaths = func() map[schema.GroupVersionKind][]string {
+	m := make(map[schema.GroupVersionKind][]string, len(table))
+	for gvk, paths := range table {
+		var sorted []string
+		for key, p := range paths {
+			if key == p.Path {
+				sorted = append(sorted, key)
+			}
+		}
+		slices.Sort(sorted)
+		m[gvk] = sorted
 	}
 	return m
 }()
