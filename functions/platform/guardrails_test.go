@@ -100,14 +100,15 @@ func TestAnXROfAnotherVersionIsRefused(t *testing.T) {
 
 // TestAccountServicesHandedOverStayInAWS: turning
 // spec.monitoring.accountServices from Managed to External must not delete
-// GuardDuty, Security Hub or the Config recorder from the account. Each one
+// GuardDuty, Security Hub, the Config recorder or AWS Backup's region
+// settings from the account. Each one
 // still composed is rendered with deletionPolicy Orphan first, and dropped
 // (so Crossplane deletes only the managed resource) once observed so.
 func TestAccountServicesHandedOverStayInAWS(t *testing.T) {
 	f := newTestFunction(t)
 	req := converged(t, f, readXR(t, exampleXR("prod")))
 	external := func(s map[string]any) { sub(s, "monitoring")["accountServices"] = "External" }
-	services := []string{monitoring.KeyDetector, monitoring.KeySecurityHub, monitoring.KeyConfigRecorder}
+	services := []string{monitoring.KeyDetector, monitoring.KeySecurityHub, monitoring.KeyConfigRecorder, "backup-region-settings"}
 
 	first := run(t, f, edited(t, req, external))
 	if msg := fatalOf(first); msg != "" {

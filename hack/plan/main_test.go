@@ -43,7 +43,7 @@ func TestRunReplaysAFixture(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(plan.Summary{Update: 1, Refused: 1, Delete: 2}, got.Summary); d != "" || got.ExitCode != 3 {
+	if d := cmp.Diff(plan.Summary{Update: 2, Delete: 2}, got.Summary); d != "" || got.ExitCode != 3 {
 		t.Errorf("exit code %d, summary (-want +got):\n%s", got.ExitCode, d)
 	}
 	if !strings.HasPrefix(errb.String(), "plan: Plan: 0 to create") {

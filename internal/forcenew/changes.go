@@ -202,3 +202,20 @@ func Describe(c Change) string {
 	}
 	return s
 }
+
+// Fires reports whether the change replaces the resource desired: true for
+// an unconditional entry, and for a conditional one unless its condition is
+// known not to hold. Known: the Terraform provider's
+// customizeDiffLoadBalancerNLB (internal/service/elbv2, load_balancer.go)
+// forces a new load balancer for a subnet change only when
+// load_balancer_type is "network"; an application load balancer's subnets
+// AWS changes in place (SetSubnets). Other conditions are not read, so
+// their entries count as replacing.
+func (c Change) Fires(desired map[string]any) bool {
+	if !c.Conditional || c.Path != "spec.forProvider.subnets" || strings.TrimSpace(c.Reason) != "internal/service/elbv2.customizeDiffLoadBalancerNLB" {
+		return true
+	}
+	fp, _ := dig(desired, "spec", "forProvider")
+	m, _ := fp.(map[string]any)
+	return m["loadBalancerType"] == "network"
+}

@@ -73,3 +73,21 @@ func TestChangesNamesOnlyReplaceOnlyFieldsBothSidesHold(t *testing.T) {
 		})
 	}
 }
+
+// TestAnApplicationLoadBalancersSubnetsChangeInPlace: the table marks a load
+// balancer's subnets replace-only under customizeDiffLoadBalancerNLB, which
+// forces a replacement only for a network load balancer.
+func TestAnApplicationLoadBalancersSubnetsChangeInPlace(t *testing.T) {
+	lb := schema.GroupVersionKind{Group: "elbv2.aws.upbound.io", Version: "v1beta1", Kind: "LB"}
+	for lbType, fires := range map[string]bool{"application": false, "network": true} {
+		desired := map[string]any{"spec": map[string]any{"forProvider": map[string]any{"loadBalancerType": lbType, "subnets": []any{"a", "b", "c"}}}}
+		observed := map[string]any{"spec": map[string]any{"forProvider": map[string]any{"loadBalancerType": lbType, "subnets": []any{"a", "b"}}}}
+		changes := Changes(lb, desired, observed)
+		if len(changes) != 1 || !changes[0].Conditional {
+			t.Fatalf("%s: want the subnets as one conditional change, got %v", lbType, changes)
+		}
+		if got := changes[0].Fires(desired); got != fires {
+			t.Errorf("%s load balancer: Fires() = %v, want %v", lbType, got, fires)
+		}
+	}
+}

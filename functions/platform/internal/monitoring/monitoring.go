@@ -66,7 +66,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 	if cfg.ManageAccountServices {
 		rs = append(rs, services...)
 	} else {
-		rs = append(rs, handOver(services, observed)...)
+		rs = append(rs, platform.HandOver(services, observed)...)
 	}
 	rs = append(rs, operations(cfg, observed)...)
 	return rs, nil

@@ -65,7 +65,7 @@ func BackupRules(cfg *platform.Config) []BackupRule {
 
 func copiesToDR(cfg *platform.Config) bool { return cfg.Environment != v1alpha1.EnvironmentDev }
 
-func backups(cfg *platform.Config) []platform.Resource {
+func backups(cfg *platform.Config, observed platform.Observed) []platform.Resource {
 	name := BackupPlanName(cfg)
 	rs := []platform.Resource{{Key: KeyVault, Object: vault(cfg, KeyVault, cfg.Region, false)}}
 	if copiesToDR(cfg) {
@@ -112,11 +112,14 @@ func backups(cfg *platform.Config) []platform.Resource {
 			}},
 		}},
 	)
+	settings := []platform.Resource{{Key: keyRegionSettings, Object: regionSettings(cfg, keyRegionSettings, cfg.Region)}}
+	if copiesToDR(cfg) {
+		settings = append(settings, platform.Resource{Key: keyRegionSettingsDR, Object: regionSettings(cfg, keyRegionSettingsDR, cfg.DRRegion)})
+	}
 	if cfg.ManageAccountServices {
-		rs = append(rs, platform.Resource{Key: keyRegionSettings, Object: regionSettings(cfg, keyRegionSettings, cfg.Region)})
-		if copiesToDR(cfg) {
-			rs = append(rs, platform.Resource{Key: keyRegionSettingsDR, Object: regionSettings(cfg, keyRegionSettingsDR, cfg.DRRegion)})
-		}
+		rs = append(rs, settings...)
+	} else {
+		rs = append(rs, platform.HandOver(settings, observed)...)
 	}
 	if cfg.Environment == v1alpha1.EnvironmentProd {
 		rs = append(rs,

@@ -75,7 +75,7 @@ func (Tier) Render(cfg *platform.Config, observed platform.Observed) ([]platform
 		}
 	}
 	rs = append(rs, fileSystem(cfg)...)
-	rs = append(rs, backups(cfg)...)
+	rs = append(rs, backups(cfg, observed)...)
 	return rs, nil
 }
 

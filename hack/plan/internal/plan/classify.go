@@ -119,6 +119,9 @@ func compare(key string, before, observed, after Object) (Resource, bool) {
 			oldName, _ = c.Observed.(string)
 			continue
 		}
+		if !c.Fires(after) {
+			continue
+		}
 		replaceOnly = append(replaceOnly, ReplaceOnly{Path: c.Path, Old: c.Observed, New: c.Desired, Conditional: c.Conditional, Reason: strings.TrimSpace(c.Reason)})
 	}
 	switch {

@@ -53,7 +53,7 @@ var scenarios = []scenario{
 		dir: "delete-stateful",
 		classes: map[string]Class{
 			"subnet-private-us-west-2c": Delete, "route-table-private-us-west-2c": Delete,
-			"network-acl-private": Update, "alb": Refused,
+			"network-acl-private": Update, "alb": Update, // an application LB: the NLB-only replacement does not fire
 		},
 		flagged: []string{"subnet-private-us-west-2c"},
 		exit:    ExitStateful,

@@ -126,7 +126,7 @@ func TestMarkdownFlagsAndFolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, s := range []string{"> [!CAUTION]\n> **1 stateful resource would be deleted, replaced or refused:**\n> - delete `subnet-private-us-west-2c` Subnet", "<details><summary>1 resource</summary>"} {
+	for _, s := range []string{"> [!CAUTION]\n> **1 stateful resource would be deleted, replaced or refused:**\n> - delete `subnet-private-us-west-2c` Subnet", "<details><summary>2 resources</summary>"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("the markdown lacks %q:\n%s", s, md)
 		}
