@@ -140,6 +140,17 @@ func TestDefinitionPatternsMatchValidate(t *testing.T) {
 	if diff := cmp.Diff(LogRetentionDays, enum); diff != "" {
 		t.Errorf("spec.logging.retentionDays: the XRD's enum differs from LogRetentionDays (-validate +xrd):\n%s", diff)
 	}
+	var versions []string
+	for _, e := range prop("kubernetes", "version").Enum {
+		var v string
+		if err := yaml.Unmarshal(e.Raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v)
+	}
+	if diff := cmp.Diff(SupportedKubernetesVersions, versions); diff != "" {
+		t.Errorf("spec.kubernetes.version: the XRD's enum differs from SupportedKubernetesVersions, so the API server admits a version the function refuses or the reverse (-validate +xrd):\n%s", diff)
+	}
 	for _, f := range []string{"region", "drRegion"} {
 		var regions []string
 		for _, e := range prop(f).Enum {

@@ -279,6 +279,7 @@ type KubernetesSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=4
 	// +kubebuilder:validation:Pattern=`^1\.[0-9]{2}$`
+	// +kubebuilder:validation:Enum="1.31";"1.32";"1.33";"1.34"
 	Version string `json:"version,omitempty"`
 
 	// NodeInstanceType of the managed node groups. Default t3.medium in dev,
