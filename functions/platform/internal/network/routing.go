@@ -59,9 +59,7 @@ func routing(cfg *platform.Config, observed platform.Observed) []platform.Resour
 		rs = append(rs,
 			platform.Resource{Key: "route-table-association-public-" + z.Name, Object: association(cfg, "route-table-association-public-"+z.Name, KeySubnet(Public, z.Name), KeyPublicRouteTable)},
 			platform.Resource{Key: private, Object: routeTable(cfg, private)},
-			platform.Resource{Key: "route-private-nat-" + z.Name, Object: route(cfg, "route-private-nat-"+z.Name, private, func(p *ec2v1beta2.RouteParameters) {
-				p.NATGatewayIDSelector = platform.Select(nat)
-			})},
+			platform.Resource{Key: "route-private-nat-" + z.Name, Object: route(cfg, "route-private-nat-"+z.Name, private, natGatewayTarget(observed, "route-private-nat-"+z.Name, nat))},
 			platform.Resource{Key: "route-table-association-private-" + z.Name, Object: association(cfg, "route-table-association-private-"+z.Name, KeySubnet(Private, z.Name), private)},
 			// Database route tables have only the VPC's local route (and the
 			// S3 gateway endpoint): nothing in them reaches the internet.
@@ -128,5 +126,29 @@ func association(cfg *platform.Config, key, subnet, table string) *ec2v1beta1.Ro
 			SubnetIDSelector:     platform.Select(subnet),
 			RouteTableIDSelector: platform.Select(table),
 		}},
+	}
+}
+
+// natGatewayTarget points a private route at its NAT gateway: by the
+// gateway's observed ID once AWS reports it, else by the ID the route already
+// holds, else (a new route) by selector. crossplane-runtime resolves a
+// selector only while its field is empty, so a selector would keep the
+// gateway it first found when spec.network.natGateways changes: Single to
+// PerZone would leave every zone's traffic on the shared gateway, and
+// PerZone to Single would leave routes on gateways being deleted (a
+// blackhole). A NAT gateway target AWS changes in place (ReplaceRoute).
+func natGatewayTarget(observed platform.Observed, routeKey, natKey string) func(*ec2v1beta2.RouteParameters) {
+	return func(p *ec2v1beta2.RouteParameters) {
+		var nat ec2v1beta1.NATGateway
+		if observed.Get(natKey, &nat) && nat.Status.AtProvider.ID != nil && *nat.Status.AtProvider.ID != "" {
+			p.NATGatewayID = ptr.To(*nat.Status.AtProvider.ID)
+			return
+		}
+		var r ec2v1beta2.Route
+		if observed.Get(routeKey, &r) && r.Spec.ForProvider.NATGatewayID != nil && *r.Spec.ForProvider.NATGatewayID != "" {
+			p.NATGatewayID = ptr.To(*r.Spec.ForProvider.NATGatewayID)
+			return
+		}
+		p.NATGatewayIDSelector = platform.Select(natKey)
 	}
 }
