@@ -8,7 +8,6 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/internal/fakeaws"
 	"github.com/paynext/platform/internal/forcenew"
 	"github.com/paynext/platform/internal/stateful"
@@ -180,7 +179,8 @@ func TestListingAnEarlierZoneMovesNothing(t *testing.T) {
 		}
 	}
 	route := got["route-private-nat-us-west-2a"].Resource.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
-	if sel := route["natGatewayIdSelector"].(map[string]any)["matchLabels"].(map[string]any); sel[platform.LabelResource] != "nat-gateway-us-west-2b" {
-		t.Errorf("the new zone's private subnet must use the existing shared gateway, got %v", sel)
+	shared := req.Observed.Resources["nat-gateway-us-west-2b"].GetResource().AsMap()["status"].(map[string]any)["atProvider"].(map[string]any)["id"]
+	if route["natGatewayId"] != shared {
+		t.Errorf("the new zone's private subnet must use the existing shared gateway %v, got %v", shared, route)
 	}
 }
