@@ -13,7 +13,6 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -143,7 +142,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			// Explicit, not the CRD's default: the ProviderConfig is the
 			// account, and the spec chooses it.
 			mr.SetProviderConfigReference(&xpv1.Reference{Name: cfg.ProviderConfigName})
-			cd, err := composed.From(r.Object)
+			cd, err := platform.From(r.Object)
 			if err != nil {
 				response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q of the %s tier", r.Key, tier.Name()))
 				return rsp, nil
@@ -185,7 +184,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 	for _, u := range usage.Render(edges, desired) {
-		cd, err := composed.From(u.Object)
+		cd, err := platform.From(u.Object)
 		if err != nil {
 			response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q", u.Key))
 			return rsp, nil

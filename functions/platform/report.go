@@ -5,7 +5,6 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 
 	"github.com/paynext/platform/apis/platform/v1alpha1"
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -49,7 +48,7 @@ func complianceReport(xr *v1alpha1.XPayNextPlatform, rep compliance.Report, obse
 	if name := xr.GetLabels()["crossplane.io/claim-name"]; name != "" {
 		judged = compliance.Judged{Namespace: xr.GetLabels()["crossplane.io/claim-namespace"], Name: name}
 	}
-	cd, err := composed.From(compliance.ClusterReport(rep, judged))
+	cd, err := platform.From(compliance.ClusterReport(rep, judged))
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot convert the compliance ClusterReport")
 	}

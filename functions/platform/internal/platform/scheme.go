@@ -70,6 +70,7 @@ func RegisterSchemes() error {
 			}
 		}
 		compileKindShapes()
+		compileKindEncoders()
 	})
 	return err
 }
