@@ -115,12 +115,14 @@ func StringObject(obj map[string]any, fields ...string) (map[string]any, bool) {
 	return m, true
 }
 
-// Condition is u.GetCondition(ct). GetCondition marshals the whole status
-// to JSON and decodes it into a ConditionedStatus; for a status that decodes
-// plainly (conditions of strings and RFC 3339 times, nothing JSON cannot
-// encode, no key that only case-insensitive matching would bind) the
-// condition is read in place. Anything else is left to GetCondition, so the
-// answer is its answer.
+// Condition is u.GetCondition(ct) for an object of JSON's values, as
+// request decoding gives them (structpb turns NaN and the infinities into
+// strings, so the status always marshals). GetCondition marshals the whole
+// status to JSON and decodes it into a ConditionedStatus; for a status that
+// decodes plainly (conditions of strings and RFC 3339 times, no key that
+// only case-insensitive matching would bind) the condition is read in
+// place. Anything else is left to GetCondition, so the answer is its
+// answer.
 func Condition(u *composed.Unstructured, ct xpv1.ConditionType) xpv1.Condition {
 	if c, ok := plainCondition(u.Object, ct); ok {
 		return c
@@ -134,7 +136,7 @@ func plainCondition(obj map[string]any, ct xpv1.ConditionType) (xpv1.Condition, 
 		return xpv1.Condition{}, false
 	}
 	status, ok := v.(map[string]any)
-	if !ok || !jsonSafe(status) {
+	if !ok {
 		return xpv1.Condition{}, false
 	}
 	var conditions []any
@@ -231,33 +233,4 @@ func plainConditionFields(c map[string]any) bool {
 		}
 	}
 	return true
-}
-
-// jsonSafe reports whether encoding/json marshals v (a value decoded from
-// JSON or protobuf) without an error: no NaN or infinite number, nothing
-// but JSON's types.
-func jsonSafe(v any) bool {
-	switch t := v.(type) {
-	case nil, string, bool:
-		return true
-	case float64:
-		return !math.IsNaN(t) && !math.IsInf(t, 0)
-	case int64:
-		return true
-	case map[string]any:
-		for _, e := range t {
-			if !jsonSafe(e) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		for _, e := range t {
-			if !jsonSafe(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }

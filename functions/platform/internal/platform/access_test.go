@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"math"
 	"reflect"
 	"testing"
 
@@ -11,7 +10,8 @@ import (
 
 // TestReadersAnswerAsTheAccessors: the in-place readers return what the
 // copying accessors they stand in for return, for well-formed objects and
-// for every malformed shape listed.
+// for every malformed shape listed. (A NaN, which GetCondition cannot
+// marshal, is not one: request decoding turns it into a string.)
 func TestReadersAnswerAsTheAccessors(t *testing.T) {
 	ready := func(extra map[string]any) map[string]any {
 		c := map[string]any{"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": "2026-11-30T12:00:00Z"}
@@ -38,7 +38,6 @@ func TestReadersAnswerAsTheAccessors(t *testing.T) {
 		"generation a fraction": {"status": map[string]any{"conditions": []any{ready(map[string]any{"observedGeneration": 1.5})}}},
 		"generation huge":       {"status": map[string]any{"conditions": []any{ready(map[string]any{"observedGeneration": 1e300})}}},
 		"generation a string":   {"status": map[string]any{"conditions": []any{ready(map[string]any{"observedGeneration": "1"})}}},
-		"NaN elsewhere":         {"status": map[string]any{"atProvider": map[string]any{"x": math.NaN()}, "conditions": []any{ready(nil)}}},
 		"Conditions key too":    {"status": map[string]any{"Conditions": []any{}, "conditions": []any{ready(nil)}}},
 		"only Conditions key":   {"status": map[string]any{"Conditions": []any{ready(nil)}}},
 		"Type key":              {"status": map[string]any{"conditions": []any{map[string]any{"Type": "Ready", "status": "True"}}}},
