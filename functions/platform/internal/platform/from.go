@@ -373,7 +373,11 @@ func (e *encoder) encode(v reflect.Value) (any, bool) {
 }
 
 func (e *encoder) encodeStruct(v reflect.Value) (any, bool) {
-	var out map[string]any
+	// Most members of a provider type's structs are unset and omitted:
+	// count what stays before sizing the map.
+	var kept [32]int
+	var values [32]any
+	n := 0
 	for i := range e.fields {
 		f := &e.fields[i]
 		fv, ok := fieldByIndex(v, f.index)
@@ -390,13 +394,40 @@ func (e *encoder) encodeStruct(v reflect.Value) (any, bool) {
 		if f.omitempty && empty(x) {
 			continue
 		}
-		if out == nil {
-			out = make(map[string]any, len(e.fields)-i)
+		if n == len(kept) {
+			return e.encodeLargeStruct(v)
+		}
+		kept[n], values[n] = i, x
+		n++
+	}
+	out := make(map[string]any, n)
+	for j := range n {
+		out[e.fields[kept[j]].name] = values[j]
+	}
+	return out, true
+}
+
+// encodeLargeStruct is encodeStruct for a struct with more members set than
+// it counts on the stack.
+func (e *encoder) encodeLargeStruct(v reflect.Value) (any, bool) {
+	out := map[string]any{}
+	for i := range e.fields {
+		f := &e.fields[i]
+		fv, ok := fieldByIndex(v, f.index)
+		if !ok {
+			continue
+		}
+		if f.omitzero && isZero(fv, f.enc) {
+			continue
+		}
+		x, ok := f.enc.encode(fv)
+		if !ok {
+			return nil, false
+		}
+		if f.omitempty && empty(x) {
+			continue
 		}
 		out[f.name] = x
-	}
-	if out == nil {
-		out = map[string]any{}
 	}
 	return out, true
 }
