@@ -201,11 +201,11 @@ func identifiers(observed platform.Observed) map[string][]string {
 			values = append(values, s)
 		}
 	}
-	for _, key := range sortedKeys(observed) {
-		oc := observed[resource.Name(key)]
+	for name, oc := range observed {
 		if oc.Resource == nil {
 			continue
 		}
+		key := string(name)
 		values = values[:0]
 		add(platform.StringValue(platform.Annotations(oc.Resource), platform.AnnotationExternalName))
 		for _, f := range reportedFields {
@@ -216,6 +216,10 @@ func identifiers(observed platform.Observed) map[string][]string {
 		for _, v := range values {
 			out[v] = append(out[v], key)
 		}
+	}
+	// Sorted, so a literal's resources resolve in a stable order.
+	for _, keys := range out {
+		slices.Sort(keys)
 	}
 	return out
 }

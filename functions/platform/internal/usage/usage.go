@@ -174,9 +174,12 @@ func sortedKeys[K ~string, V any](m map[K]V) []string {
 //     is gone, which is the order it exists for.
 func observedEdges(observed platform.Observed, g *graph) []Edge {
 	var out []Edge
-	for _, key := range sortedKeys(observed) {
-		oc := observed[resource.Name(key)]
-		if oc.Resource == nil || oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
+	// Each edge found is keyed by the observed usage's own name, so the
+	// order they are found in changes nothing.
+	for name, oc := range observed {
+		key := string(name)
+		if oc.Resource == nil || oc.Resource.Object["kind"] != protectionv1beta1.ClusterUsageKind ||
+			oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
 			continue
 		}
 		end := func(side string) string {
@@ -222,7 +225,7 @@ func KeepWhatKeptResourcesUse(edges []Edge, desired map[resource.Name]*resource.
 		if !ok {
 			return false
 		}
-		p, _ := d.Resource.GetString("spec.deletionPolicy")
+		p, _ := platform.String(d.Resource.Object, "spec", "deletionPolicy")
 		return p == string(xpv1.DeletionOrphan)
 	}
 	var changed []string
