@@ -196,6 +196,22 @@ func (sh *shape) decodes(v any) bool {
 // convertible within JSON's groups (bools, numbers, strings), a float into
 // an integer only when it is whole.
 func (sh *shape) decodesScalar(v any) bool {
+	// JSON's own types first, as the rules below answer for them.
+	switch t := v.(type) {
+	case string:
+		return sh.kind == reflect.String
+	case bool:
+		return sh.kind == reflect.Bool
+	case float64:
+		switch sh.kind {
+		case reflect.Float32, reflect.Float64:
+			return true
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return t == math.Trunc(t)
+		}
+		return false
+	}
 	st := reflect.TypeOf(v)
 	if st.AssignableTo(sh.typ) {
 		return true
