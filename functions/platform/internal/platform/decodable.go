@@ -42,8 +42,14 @@ type shape struct {
 	// fields are a struct's fields by JSON name (several when inlined
 	// fields share a name), inline its fields without a name, decoded from
 	// the whole object.
-	fields map[string][]*shape
-	inline []*shape
+	fields map[string][]fieldShape
+	inline []fieldShape
+}
+
+// fieldShape is one field of a struct: its index and its type's shape.
+type fieldShape struct {
+	index int
+	*shape
 }
 
 var (
@@ -79,7 +85,7 @@ func (s shapes) of(t reflect.Type) *shape {
 	case reflect.Interface:
 		sh.never = t.NumMethod() > 0
 	case reflect.Struct:
-		sh.fields = map[string][]*shape{}
+		sh.fields = map[string][]fieldShape{}
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if !f.IsExported() {
@@ -88,10 +94,10 @@ func (s shapes) of(t reflect.Type) *shape {
 			}
 			name := jsonName(f)
 			if name == "" {
-				sh.inline = append(sh.inline, s.of(f.Type))
+				sh.inline = append(sh.inline, fieldShape{i, s.of(f.Type)})
 				continue
 			}
-			sh.fields[name] = append(sh.fields[name], s.of(f.Type))
+			sh.fields[name] = append(sh.fields[name], fieldShape{i, s.of(f.Type)})
 		}
 	}
 	return sh
@@ -243,10 +249,14 @@ func (sh *shape) decodesScalar(v any) bool {
 	return false
 }
 
-// kindShapes are the shapes of the kinds composed.Scheme knows, compiled
-// by RegisterSchemes (tens of milliseconds, once, before any request) and
-// only read afterwards, so Check stays safe to call concurrently.
-var kindShapes map[schema.GroupVersionKind]*shape
+// kindShapes are the shapes of the kinds composed.Scheme knows, and
+// typeShapes the same by Go type, compiled by RegisterSchemes (tens of
+// milliseconds, once, before any request) and only read afterwards, so
+// Check and Get stay safe to call concurrently.
+var (
+	kindShapes map[schema.GroupVersionKind]*shape
+	typeShapes shapes
+)
 
 func compileKindShapes() {
 	s := shapes{}
@@ -255,6 +265,7 @@ func compileKindShapes() {
 	for gvk, t := range types {
 		kindShapes[gvk] = s.of(t)
 	}
+	typeShapes = s
 }
 
 // Decodable reports whether the shape of u's kind shows that u decodes
@@ -266,4 +277,77 @@ func Decodable(u *composed.Unstructured) bool {
 	}
 	sh, ok := kindShapes[u.GroupVersionKind()]
 	return ok && sh.decodes(u.Object)
+}
+
+// decode sets dv (of the shape's type) to what the converter decodes v
+// into, for a v the shape vouches for (decodes(v) is true): the
+// converter's fromUnstructured on its successful path, led by the keys v
+// has instead of by every field the type has (a provider type's structs
+// have dozens of fields, and most are unset).
+func (sh *shape) decode(v any, dv reflect.Value) {
+	if v == nil {
+		dv.SetZero()
+		return
+	}
+	switch sh.kind {
+	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Struct, reflect.Interface:
+	default:
+		sv := reflect.ValueOf(v)
+		if sv.Type().AssignableTo(sh.typ) {
+			dv.Set(sv)
+		} else {
+			dv.Set(sv.Convert(sh.typ))
+		}
+		return
+	}
+	if sh.custom {
+		if sh.time {
+			t, _ := time.Parse(time.RFC3339, v.(string)) // decodes checked it
+			dv.Set(reflect.ValueOf(metav1.Time{Time: t.Local()}))
+			return
+		}
+		data, _ := json.Marshal(v)
+		_ = dv.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data)
+		return
+	}
+	switch sh.kind {
+	case reflect.Pointer:
+		p := reflect.New(sh.typ.Elem())
+		sh.elem.decode(v, p.Elem())
+		dv.Set(p)
+	case reflect.Interface:
+		dv.Set(reflect.ValueOf(v))
+	case reflect.Map:
+		m := v.(map[string]any)
+		out := reflect.MakeMap(sh.typ)
+		keyType := sh.typ.Key()
+		for k, e := range m {
+			value := reflect.New(sh.typ.Elem()).Elem()
+			sh.elem.decode(e, value)
+			key := reflect.ValueOf(k)
+			if key.Type() != keyType {
+				key = key.Convert(keyType)
+			}
+			out.SetMapIndex(key, value)
+		}
+		dv.Set(out)
+	case reflect.Slice:
+		l := v.([]any)
+		out := reflect.MakeSlice(sh.typ, len(l), cap(l))
+		for i, e := range l {
+			sh.elem.decode(e, out.Index(i))
+		}
+		dv.Set(out)
+	case reflect.Struct:
+		m := v.(map[string]any)
+		dv.SetZero()
+		for _, in := range sh.inline {
+			in.decode(v, dv.Field(in.index))
+		}
+		for k, e := range m {
+			for _, f := range sh.fields[k] {
+				f.decode(e, dv.Field(f.index))
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"reflect"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
@@ -25,10 +26,18 @@ type Observed map[resource.Name]resource.ObservedComposed
 
 // Get decodes the observed resource key into out (a typed provider object).
 // It reports false when the resource is not observed or does not decode.
+// What the shape of out's type vouches for is decoded without the
+// converter's walk over every field of the type, to the same value.
 func (o Observed) Get(key string, out runtime.Object) bool {
 	oc, ok := o[resource.Name(key)]
 	if !ok || oc.Resource == nil {
 		return false
+	}
+	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() && RegisterSchemes() == nil {
+		if sh, ok := typeShapes[v.Elem().Type()]; ok && sh.decodes(oc.Resource.Object) {
+			sh.decode(oc.Resource.Object, v.Elem())
+			return true
+		}
 	}
 	return runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, out) == nil
 }
