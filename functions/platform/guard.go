@@ -52,7 +52,7 @@ func (e StatefulDropError) Error() string {
 // the spec it is rendered from.
 func markStateful(desired map[resource.Name]*resource.DesiredComposed, digest string) {
 	for _, d := range desired {
-		if !stateful.Kind(d.Resource.GroupVersionKind().GroupKind()) {
+		if !stateful.Kind(platform.GroupVersionKind(d.Resource).GroupKind()) {
 			continue
 		}
 		a := d.Resource.GetAnnotations()
@@ -73,7 +73,7 @@ func markStateful(desired map[resource.Name]*resource.DesiredComposed, digest st
 func checkNothingStatefulDrops(digest string, cfg *platform.Config, observed platform.Observed, desired map[resource.Name]*resource.DesiredComposed) error {
 	var dropped []string
 	for name, oc := range observed {
-		if oc.Resource == nil || !stateful.Kind(oc.Resource.GroupVersionKind().GroupKind()) {
+		if oc.Resource == nil || !stateful.Kind(platform.GroupVersionKind(oc.Resource).GroupKind()) {
 			continue
 		}
 		if oc.Resource.GetAnnotations()[AnnotationRenderedSpec] != digest {

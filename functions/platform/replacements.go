@@ -32,7 +32,7 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 		}
 		what := func() string {
 			w := fmt.Sprintf("%s (%s)", name, oc.Resource.GetKind())
-			if stateful.Kind(oc.Resource.GroupVersionKind().GroupKind()) {
+			if stateful.Kind(platform.GroupVersionKind(oc.Resource).GroupKind()) {
 				w += ", which holds data,"
 			}
 			return w
@@ -45,8 +45,8 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 		if !ok {
 			continue
 		}
-		gvk := oc.Resource.GroupVersionKind()
-		if d.Resource.GroupVersionKind() != gvk {
+		gvk := platform.GroupVersionKind(oc.Resource)
+		if platform.GroupVersionKind(d.Resource) != gvk {
 			continue
 		}
 		var said []string

@@ -10,6 +10,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // The readers below answer what the unstructured accessors of
@@ -196,17 +197,17 @@ var conditionFields = []string{"type", "status", "lastTransitionTime", "reason",
 // xpv1.Condition without an error and binding exactly its keys.
 func plainConditionFields(c map[string]any) bool {
 	for k, v := range c {
-		known := false
-		for _, f := range conditionFields {
-			if k == f {
-				known = true
-				break
+		switch k {
+		case "type", "status", "lastTransitionTime", "reason", "message", "observedGeneration":
+		default:
+			for _, f := range conditionFields {
+				if strings.EqualFold(k, f) {
+					return false
+				}
 			}
-			if strings.EqualFold(k, f) {
-				return false
-			}
+			continue
 		}
-		if !known || v == nil {
+		if v == nil {
 			continue
 		}
 		switch k {
@@ -233,4 +234,16 @@ func plainConditionFields(c map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// GroupVersionKind is u.GroupVersionKind(), its apiVersion and kind read
+// in place.
+func GroupVersionKind(u *composed.Unstructured) schema.GroupVersionKind {
+	apiVersion, _ := u.Object["apiVersion"].(string)
+	kind, _ := u.Object["kind"].(string)
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return schema.GroupVersionKind{}
+	}
+	return gv.WithKind(kind)
 }

@@ -275,7 +275,7 @@ func Decodable(u *composed.Unstructured) bool {
 	if RegisterSchemes() != nil {
 		return false
 	}
-	sh, ok := kindShapes[u.GroupVersionKind()]
+	sh, ok := kindShapes[GroupVersionKind(u)]
 	return ok && sh.decodes(u.Object)
 }
 

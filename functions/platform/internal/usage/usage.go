@@ -147,7 +147,7 @@ func selectorOf(u *composed.Unstructured, key string) protectionv1beta1.Resource
 }
 
 func groupKind(u *composed.Unstructured) schema.GroupKind {
-	return u.GroupVersionKind().GroupKind()
+	return platform.GroupVersionKind(u).GroupKind()
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []string {
@@ -179,7 +179,7 @@ func observedEdges(observed platform.Observed, g *graph) []Edge {
 	for name, oc := range observed {
 		key := string(name)
 		if oc.Resource == nil || oc.Resource.Object["kind"] != protectionv1beta1.ClusterUsageKind ||
-			oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
+			platform.GroupVersionKind(oc.Resource) != protectionv1beta1.ClusterUsageGroupVersionKind {
 			continue
 		}
 		end := func(side string) string {
@@ -264,7 +264,7 @@ func StillProtected(observed platform.Observed, desired map[resource.Name]*resou
 		}
 	}
 	for _, oc := range observed {
-		if oc.Resource == nil || oc.Resource.GroupVersionKind() != protectionv1beta1.ClusterUsageGroupVersionKind {
+		if oc.Resource == nil || platform.GroupVersionKind(oc.Resource) != protectionv1beta1.ClusterUsageGroupVersionKind {
 			continue
 		}
 		labels, ok := platform.StringObject(oc.Resource.Object, "spec", "of", "resourceSelector", "matchLabels")
