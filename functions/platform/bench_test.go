@@ -2,7 +2,14 @@ package main
 
 import (
 	"context"
+	"os"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
@@ -53,6 +60,103 @@ func BenchmarkProtoFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRunFunctionVsFloor times one protobuf floor call and one
+// RunFunction call in turn, each iteration, on the same bytes: on a shared
+// machine the load changes between two benchmarks run one after the other,
+// so the ratio of the two (run/floor) is taken here, under the same load.
+// GC work one half's garbage causes may land in the other half's time.
+func BenchmarkRunFunctionVsFloor(b *testing.B) {
+	f := newTestFunction(b)
+	reqBytes, rspBytes := prodWireBytes(b, f)
+	floorRsp := &fnv1.RunFunctionResponse{}
+	if err := proto.Unmarshal(rspBytes, floorRsp); err != nil {
+		b.Fatal(err)
+	}
+	var run, floor time.Duration
+	for b.Loop() {
+		start := time.Now()
+		unmarshalRequest(b, reqBytes)
+		if _, err := proto.Marshal(floorRsp); err != nil {
+			b.Fatal(err)
+		}
+		floored := time.Now()
+		rsp, err := f.RunFunction(context.Background(), unmarshalRequest(b, reqBytes))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := proto.Marshal(rsp); err != nil {
+			b.Fatal(err)
+		}
+		run += time.Since(floored)
+		floor += floored.Sub(start)
+	}
+	b.ReportMetric(float64(run.Nanoseconds())/float64(b.N), "run-ns/op")
+	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "floor-ns/op")
+	b.ReportMetric(float64(run)/float64(floor), "run/floor")
+}
+
+// BenchmarkRunFunctionParallel is BenchmarkRunFunction with 16 calls in
+// flight at once, as Crossplane calls one function for many XRs: ns/op is
+// wall time over calls, and peak-RSS-MB the process's peak resident memory
+// (VmHWM) while they run. The peak is reset after the setup where the
+// kernel allows it (/proc/self/clear_refs); memory the setup's heap still
+// holds counts either way.
+func BenchmarkRunFunctionParallel(b *testing.B) {
+	const callers = 16
+	f := newTestFunction(b)
+	reqBytes, _ := prodWireBytes(b, f)
+	goruntime.GC()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	b.SetBytes(int64(len(reqBytes)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			for next.Add(1) <= int64(b.N) {
+				req := &fnv1.RunFunctionRequest{}
+				if err := proto.Unmarshal(reqBytes, req); err != nil {
+					b.Error(err)
+					return
+				}
+				rsp, err := f.RunFunction(context.Background(), req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := proto.Marshal(rsp); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
+}
+
+// peakRSSMB is the process's VmHWM in MB.
+func peakRSSMB(b *testing.B) float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Logf("no peak RSS: %v", err)
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				b.Logf("no peak RSS: %v", err)
+				return 0
+			}
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 func prodWireBytes(b *testing.B, f *Function) (req, rsp []byte) {
