@@ -89,14 +89,13 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
-	observedComposed, err := request.GetObservedComposedResources(req)
+	observed, unreadable, err := platform.ObservedFrom(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
 		return rsp, nil
 	}
-	observed := platform.Observed(observedComposed)
-	if err := observed.Check(); err != nil {
-		response.Fatal(rsp, err)
+	if unreadable != nil {
+		response.Fatal(rsp, unreadable)
 		return rsp, nil
 	}
 
@@ -108,7 +107,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	cfg := platform.Resolve(platformName(&xr), &xr.Spec, accountID(&xr, observed))
-	if len(observedComposed) == 0 {
+	if len(observed) == 0 {
 		if err := checkDeploymentFree(req, rsp, &xr, cfg.AccountID); err != nil {
 			response.Fatal(rsp, err)
 			return rsp, nil

@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	corev1 "k8s.io/api/core/v1"
@@ -50,19 +51,50 @@ func (o Observed) Get(key string, out runtime.Object) bool {
 // decoded; anything else is, and its error returned.
 func (o Observed) Check() error {
 	for name, oc := range o {
-		if oc.Resource == nil || Decodable(oc.Resource) {
-			continue
-		}
-		gvk := oc.Resource.GroupVersionKind()
-		typed, err := composed.Scheme.New(gvk)
-		if err != nil {
-			continue // a kind only another pipeline step composes
-		}
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, typed); err != nil {
-			return fmt.Errorf("cannot read observed composed resource %q (%s): %w", name, gvk.Kind, err)
+		if err := check(name, oc.Resource); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func check(name resource.Name, u *composed.Unstructured) error {
+	if u == nil || Decodable(u) {
+		return nil
+	}
+	gvk := u.GroupVersionKind()
+	typed, err := composed.Scheme.New(gvk)
+	if err != nil {
+		return nil // a kind only another pipeline step composes
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, typed); err != nil {
+		return fmt.Errorf("cannot read observed composed resource %q (%s): %w", name, gvk.Kind, err)
+	}
+	return nil
+}
+
+// ObservedFrom is request.GetObservedComposedResources(req) followed by
+// Check, resource by resource: each resource is checked as soon as it is
+// decoded from the request, while it is still in the CPU's caches, instead
+// of in a second pass over the ~800 of them. unreadable is Check's error.
+func ObservedFrom(req *fnv1.RunFunctionRequest) (o Observed, unreadable error, err error) {
+	resources := req.GetObserved().GetResources()
+	o = make(Observed, len(resources))
+	for name, r := range resources {
+		// As request.GetObservedComposedResources builds each one.
+		ocd := resource.ObservedComposed{Resource: composed.New(), ConnectionDetails: r.GetConnectionDetails()}
+		if ocd.ConnectionDetails == nil {
+			ocd.ConnectionDetails = make(resource.ConnectionDetails)
+		}
+		if err := resource.AsObject(r.GetResource(), ocd.Resource); err != nil {
+			return nil, nil, err
+		}
+		o[resource.Name(name)] = ocd
+		if unreadable == nil {
+			unreadable = check(resource.Name(name), ocd.Resource)
+		}
+	}
+	return o, unreadable, nil
 }
 
 // Has reports whether the resource key is observed.
