@@ -14,6 +14,7 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/response"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -98,6 +99,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, unreadable)
 		return rsp, nil
 	}
+	conditions := conditionsOf(observed)
 
 	// Carry forward what earlier pipeline steps desired.
 	desired, err := request.GetDesiredComposedResources(req)
@@ -158,7 +160,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 			dc := &resource.DesiredComposed{Resource: cd}
 			// Never mark a resource not ready: leave it unspecified until
 			// its provider reports Ready=True.
-			if observed.Ready(r.Key) {
+			if conditions.ready(r.Key) {
 				dc.Ready = resource.ReadyTrue
 			}
 			desired[name] = dc
@@ -190,7 +192,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		}
 		delete(cd.Object, "status")
 		dc := &resource.DesiredComposed{Resource: cd}
-		if observed.Ready(u.Key) {
+		if conditions.ready(u.Key) {
 			dc.Ready = resource.ReadyTrue
 		}
 		desired[resource.Name(u.Key)] = dc
@@ -234,7 +236,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	reportCompliance(rsp, report, cfg.AccountID != "")
-	for _, w := range replacementWarnings(desired, observed) {
+	for _, w := range replacementWarnings(desired, observed, conditions) {
 		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
 	}
 	if !database.Possible(cfg) {
@@ -302,4 +304,26 @@ func setStatus(dxr *resource.Composite, spec *v1alpha1.PlatformSpec, cfg *platfo
 		}
 	}
 	return nil
+}
+
+// conditions are each observed resource's Ready and Synced conditions, read
+// once a call: every desired resource asks whether it is ready, and every
+// observed one whether its provider refuses it.
+type conditions map[resource.Name]struct{ ready, synced xpv1.Condition }
+
+func conditionsOf(observed platform.Observed) conditions {
+	out := make(conditions, len(observed))
+	for name, oc := range observed {
+		if oc.Resource == nil {
+			continue
+		}
+		ready, synced := platform.ReadyAndSynced(oc.Resource)
+		out[name] = struct{ ready, synced xpv1.Condition }{ready, synced}
+	}
+	return out
+}
+
+// ready is observed.Ready(key): the resource is observed with Ready=True.
+func (c conditions) ready(key string) bool {
+	return c[resource.Name(key)].ready.Status == corev1.ConditionTrue
 }

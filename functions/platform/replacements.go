@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
@@ -24,7 +23,7 @@ const refusedByProvider = "refuse to update the external resource because the fo
 // from the provider's own Terraform schema), and each one the provider is
 // already refusing to update: otherwise the team would find out from a
 // stuck resource deep under a claim that still says Ready.
-func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, observed platform.Observed) []string {
+func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, observed platform.Observed, conditions conditions) []string {
 	var out []string
 	for name, oc := range observed {
 		if oc.Resource == nil {
@@ -37,7 +36,7 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 			}
 			return w
 		}
-		if c := platform.Condition(oc.Resource, xpv1.TypeSynced); c.Status == "False" && strings.Contains(c.Message, refusedByProvider) {
+		if c := conditions[name].synced; c.Status == "False" && strings.Contains(c.Message, refusedByProvider) {
 			out = append(out, fmt.Sprintf("%s cannot be updated: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what(), c.Message))
 			continue
 		}

@@ -125,20 +125,34 @@ func StringObject(obj map[string]any, fields ...string) (map[string]any, bool) {
 // place. Anything else is left to GetCondition, so the answer is its
 // answer.
 func Condition(u *composed.Unstructured, ct xpv1.ConditionType) xpv1.Condition {
-	if c, ok := plainCondition(u.Object, ct); ok {
-		return c
+	var c [1]xpv1.Condition
+	if plainConditions(u.Object, []xpv1.ConditionType{ct}, c[:]) {
+		return c[0]
 	}
 	return u.GetCondition(ct)
 }
 
-func plainCondition(obj map[string]any, ct xpv1.ConditionType) (xpv1.Condition, bool) {
+// ReadyAndSynced are u's Ready and Synced conditions as Condition reads
+// each, in one pass over its status.
+func ReadyAndSynced(u *composed.Unstructured) (ready, synced xpv1.Condition) {
+	var c [2]xpv1.Condition
+	if plainConditions(u.Object, []xpv1.ConditionType{xpv1.TypeReady, xpv1.TypeSynced}, c[:]) {
+		return c[0], c[1]
+	}
+	return u.GetCondition(xpv1.TypeReady), u.GetCondition(xpv1.TypeSynced)
+}
+
+// plainConditions sets out[i] to the condition of type types[i] as
+// GetCondition would decode it, or reports false when the status does not
+// decode plainly.
+func plainConditions(obj map[string]any, types []xpv1.ConditionType, out []xpv1.Condition) bool {
 	v, ok := obj["status"]
 	if !ok {
-		return xpv1.Condition{}, false
+		return false
 	}
 	status, ok := v.(map[string]any)
 	if !ok {
-		return xpv1.Condition{}, false
+		return false
 	}
 	var conditions []any
 	for k, v := range status {
@@ -148,26 +162,37 @@ func plainCondition(obj map[string]any, ct xpv1.ConditionType) (xpv1.Condition, 
 				conditions = t
 			case nil:
 			default:
-				return xpv1.Condition{}, false
+				return false
 			}
 			continue
 		}
 		if strings.EqualFold(k, "conditions") {
-			return xpv1.Condition{}, false
+			return false
 		}
 	}
-	var found map[string]any
+	var found [2]map[string]any
 	for _, e := range conditions {
 		c, ok := e.(map[string]any)
 		if !ok || !plainConditionFields(c) {
-			return xpv1.Condition{}, false
+			return false
 		}
-		if found == nil && c["type"] == string(ct) {
-			found = c
+		for i, ct := range types {
+			if found[i] == nil && c["type"] == string(ct) {
+				found[i] = c
+			}
 		}
 	}
+	for i, ct := range types {
+		out[i] = conditionOf(ct, found[i])
+	}
+	return true
+}
+
+// conditionOf is the decoded condition of type ct from its JSON object, or
+// GetCondition's answer for a type the status does not have.
+func conditionOf(ct xpv1.ConditionType, found map[string]any) xpv1.Condition {
 	if found == nil {
-		return xpv1.Condition{Type: ct, Status: corev1.ConditionUnknown}, true
+		return xpv1.Condition{Type: ct, Status: corev1.ConditionUnknown}
 	}
 	c := xpv1.Condition{
 		Type:    ct,
@@ -182,7 +207,7 @@ func plainCondition(obj map[string]any, ct xpv1.ConditionType) (xpv1.Condition, 
 	if g, ok := found["observedGeneration"].(float64); ok {
 		c.ObservedGeneration = int64(g)
 	}
-	return c, true
+	return c
 }
 
 func stringField(c map[string]any, k string) string {

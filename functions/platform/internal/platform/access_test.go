@@ -54,7 +54,7 @@ func TestReadersAnswerAsTheAccessors(t *testing.T) {
 		"selector labels a map": {"spec": map[string]any{"of": map[string]any{"resourceSelector": map[string]any{"matchLabels": "x"}}}},
 	}
 	for _, name := range []string{"plain", "null conditions", "no conditions", "time null", "unknown key", "Ready twice"} {
-		if _, ok := plainCondition(objects[name], xpv1.TypeSynced); !ok {
+		if !plainConditions(objects[name], []xpv1.ConditionType{xpv1.TypeSynced}, make([]xpv1.Condition, 1)) {
 			t.Errorf("%s: want the condition read in place, not through GetCondition", name)
 		}
 	}
@@ -65,6 +65,13 @@ func TestReadersAnswerAsTheAccessors(t *testing.T) {
 			if got, want := Condition(u, ct), u.GetCondition(ct); !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: Condition(%s) = %#v, GetCondition says %#v", name, ct, got, want)
 			}
+		}
+		ready, synced := ReadyAndSynced(u)
+		if want := u.GetCondition(xpv1.TypeReady); !reflect.DeepEqual(ready, want) {
+			t.Errorf("%s: ReadyAndSynced's Ready = %#v, GetCondition says %#v", name, ready, want)
+		}
+		if want := u.GetCondition(xpv1.TypeSynced); !reflect.DeepEqual(synced, want) {
+			t.Errorf("%s: ReadyAndSynced's Synced = %#v, GetCondition says %#v", name, synced, want)
 		}
 		if got, want := copied(Labels(u)), u.GetLabels(); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: Labels = %v, GetLabels says %v", name, got, want)
