@@ -121,8 +121,8 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 3m), one core each, on
 	@echo "make fuzz: $(words $(FUZZ_TARGETS)) targets ran $(FUZZTIME) each and found nothing"
 
 .PHONY: bench
-bench: ## Run the benchmarks (RunFunction on the prod example beside the protobuf floor).
-	@go test -run '^$$' -bench . -benchmem ./functions/platform
+bench: ## Run the benchmarks on the prod example at convergence: RunFunction, the protobuf floor, the two in turn with their ratio, 16 calls in parallel with the peak RSS, the compliance engine; ends with RunFunction/floor: make bench [COUNT=n] [BENCHTIME=1s|20x].
+	@hack/bench.sh $(or $(COUNT),1) $(or $(BENCHTIME),1s)
 
 .PHONY: golden
 golden: ## Rewrite the golden files after an intended change (review the diff!).
