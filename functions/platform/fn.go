@@ -102,11 +102,16 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	conditions := conditionsOf(observed)
 
 	// Carry forward what earlier pipeline steps desired.
-	desired, err := request.GetDesiredComposedResources(req)
+	carried, err := request.GetDesiredComposedResources(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot get the desired composed resources"))
 		return rsp, nil
 	}
+	// Sized for what the tiers and the usages add (about as many resources
+	// as are observed once the platform exists), so it does not regrow.
+	size := len(carried) + max(len(observed), 512)
+	desired := make(map[resource.Name]*resource.DesiredComposed, size)
+	maps.Copy(desired, carried)
 
 	cfg := platform.Resolve(platformName(&xr), &xr.Spec, accountID(&xr, observed))
 	if len(observed) == 0 {
@@ -121,7 +126,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 	controls.Policies = f.policies
-	owner := map[resource.Name]string{}
+	owner := make(map[resource.Name]string, size)
 	for _, tier := range f.tiers {
 		rendered, err := tier.Render(cfg, observed)
 		if err != nil {
