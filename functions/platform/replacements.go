@@ -50,7 +50,9 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 		}
 		var said []string
 		for _, c := range forcenew.Changes(gvk, d.Resource.Object, oc.Resource.Object) {
-			said = append(said, forcenew.Describe(c))
+			if c.Fires(d.Resource.Object) {
+				said = append(said, forcenew.Describe(c))
+			}
 		}
 		if len(said) > 0 {
 			out = append(out, fmt.Sprintf("%s: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what(), strings.Join(said, "; ")))

@@ -60,6 +60,33 @@ func TestReplaceOnlyEditsWarnOnTheClaim(t *testing.T) {
 		t.Errorf("want a warning naming instanceTypes for each node group (-want +got):\n%s", diff)
 	}
 
+	// A zone added: the load balancer's subnets follow, which AWS does in
+	// place for an application load balancer (the replacement the table
+	// marks is conditional on a network load balancer), so no warning.
+	withZone := map[string]*fnv1.Resource{}
+	for name, o := range req.GetObserved().GetResources() {
+		withZone[name] = o
+		if name == "alb" {
+			obs := o.GetResource().AsMap()
+			fp := obs["spec"].(map[string]any)["forProvider"].(map[string]any)
+			subnets := fp["subnets"].([]any)
+			fp["subnets"] = subnets[:len(subnets)-1]
+			s, err := structpb.NewStruct(obs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			withZone[name] = &fnv1.Resource{Resource: s}
+		}
+	}
+	if _, ok := withZone["alb"]; !ok {
+		t.Fatal("the dev example renders no alb")
+	}
+	zoneAdded := edited(t, req, func(map[string]any) {})
+	zoneAdded.Observed.Resources = withZone
+	if got := containing(warningsOf(run(t, f, zoneAdded)), "alb (LB)"); len(got) > 0 {
+		t.Errorf("new subnets of an application load balancer were warned as a replacement: %q", got)
+	}
+
 	// The edit applied, the provider refusing it: the warning stays.
 	stuck := `update failed: refuse to update the external resource because the following update requires replacing it: cannot change the value of the argument "instance_types.0" from "t3.medium" to "m6i.large"`
 	observed := map[string]*fnv1.Resource{}
