@@ -209,8 +209,10 @@ func Describe(c Change) string {
 // customizeDiffLoadBalancerNLB (internal/service/elbv2, load_balancer.go)
 // forces a new load balancer for a subnet change only when
 // load_balancer_type is "network"; an application load balancer's subnets
-// AWS changes in place (SetSubnets). Other conditions are not read, so
-// their entries count as replacing.
+// AWS changes in place ("Enables the Availability Zones for the specified
+// public subnets for the specified Application Load Balancer":
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html).
+// Other conditions are not read, so their entries count as replacing.
 func (c Change) Fires(desired map[string]any) bool {
 	if !c.Conditional || c.Path != "spec.forProvider.subnets" || strings.TrimSpace(c.Reason) != "internal/service/elbv2.customizeDiffLoadBalancerNLB" {
 		return true

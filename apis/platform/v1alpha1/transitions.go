@@ -55,7 +55,16 @@ func or(v, fallback string) string {
 }
 
 // Messages of the XRD's transition rules (types.go), word for word: a test
-// holds the two equal.
+// holds the two equal. What AWS cannot change in place, by field:
+//   - region, drRegion: every resource is regional
+//     (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/regional-services.html);
+//   - vpcCidr: a VPC's primary CIDR block cannot change
+//     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
+//   - clusterName: UpdateClusterConfig takes no new name
+//     (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html);
+//   - masterUsername: ModifyDBCluster takes none
+//     (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html);
+//   - Kubernetes and PostgreSQL versions: the URLs in the messages.
 const (
 	msgEnvironment    = "spec.environment cannot be changed: it is in the AWS name of every resource (the Aurora cluster, the buckets, the EKS cluster), so AWS would get a second platform and this one would be left running unmanaged; create a claim for the other environment beside this one and migrate"
 	msgRegion         = "spec.region cannot be changed: every resource lives in it and AWS cannot move one; create a claim in the other region (the DR procedure in README restores data there)"

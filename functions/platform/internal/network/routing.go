@@ -136,7 +136,10 @@ func association(cfg *platform.Config, key, subnet, table string) *ec2v1beta1.Ro
 // gateway it first found when spec.network.natGateways changes: Single to
 // PerZone would leave every zone's traffic on the shared gateway, and
 // PerZone to Single would leave routes on gateways being deleted (a
-// blackhole). A NAT gateway target AWS changes in place (ReplaceRoute).
+// blackhole). AWS changes a route's target in place ("Replaces an existing
+// route within a route table": ReplaceRoute,
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReplaceRoute.html),
+// and nat_gateway_id is not replace-only in the provider (internal/forcenew).
 func natGatewayTarget(observed platform.Observed, routeKey, natKey string) func(*ec2v1beta2.RouteParameters) {
 	return func(p *ec2v1beta2.RouteParameters) {
 		var nat ec2v1beta1.NATGateway
