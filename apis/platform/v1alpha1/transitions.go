@@ -56,10 +56,11 @@ func or(v, fallback string) string {
 
 // Messages of the XRD's transition rules (types.go), word for word: a test
 // holds the two equal. What AWS cannot change in place, by field:
-//   - region, drRegion: every resource is regional
-//     (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/regional-services.html);
-//   - vpcCidr: a VPC's primary CIDR block cannot change
-//     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
+//   - region, drRegion: every resource is created in one Region and stays
+//     there (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html);
+//   - vpcCidr: ModifyVpcAttribute takes no CIDR block, and cidr_block is
+//     replace-only in the provider (internal/forcenew)
+//     (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcAttribute.html);
 //   - clusterName: UpdateClusterConfig takes no new name
 //     (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html);
 //   - masterUsername: ModifyDBCluster takes none
