@@ -33,7 +33,7 @@ func specDigest(s *v1alpha1.PlatformSpec) (string, error) {
 
 // AnnotationRenderedSpec marks a stateful resource with the digest of the
 // spec it was last rendered from.
-const AnnotationRenderedSpec = "platform.paynext.io/rendered-spec"
+const AnnotationRenderedSpec = stateful.AnnotationRenderedSpec
 
 // StatefulDropError refuses a render that leaves out stateful resources the
 // same spec rendered before.

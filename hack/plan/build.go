@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -25,7 +26,11 @@ func build(o options, log io.Writer) (*plan.Plan, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work) //nolint:errcheck // best effort
-	r := &renderer{root: root, bin: bin(), log: log, work: work}
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r := &renderer{ctx: ctx, root: root, bin: bin(), log: log, work: work}
 	afterIn, beforeIn := abs(o.xr), abs(o.xr)
 	if o.base != "" {
 		beforeIn = abs(o.base)

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +31,10 @@ import (
 type options struct {
 	xr, base, from, format, dump, replay, keys string
 	color                                      bool
+	// ctx ends on Ctrl-C or SIGTERM: the renders are stopped (SIGTERM, so
+	// hack/render.sh stops the function it started) and plan still removes
+	// its worktree and temporary files.
+	ctx context.Context
 }
 
 func main() {
@@ -44,10 +49,11 @@ func main() {
 	flag.Parse()
 	st, err := os.Stdout.Stat()
 	o.color = err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == ""
-	// Ctrl-C reaches the renders too; plan lives on to remove its worktree
-	// and temporary files (a handler, not SIG_IGN, which children inherit).
-	signal.Notify(make(chan os.Signal, 1), os.Interrupt, syscall.SIGTERM)
-	os.Exit(run(o, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	o.ctx = ctx
+	code := run(o, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 func run(o options, stdout, stderr io.Writer) int {
@@ -57,6 +63,9 @@ func run(o options, stdout, stderr io.Writer) int {
 		p, err = replay(o)
 	} else if err = o.check(); err == nil {
 		p, err = build(o, stderr)
+	}
+	if err != nil && o.ctx != nil && o.ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: nothing was planned")
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "plan:", err)

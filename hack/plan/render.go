@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -19,6 +23,7 @@ import (
 // root: hack/render-converged.sh, hack/render.sh, and the bin/observe and
 // bin/claimtoxr they build.
 type renderer struct {
+	ctx       context.Context
 	root, bin string
 	log       io.Writer
 	work      string // a temporary directory for the after side's inputs
@@ -27,16 +32,31 @@ type renderer struct {
 // run runs name in the repository root with extra environment; it returns
 // stdout and stderr.
 func (r *renderer) run(env []string, stdin []byte, name string, args ...string) ([]byte, []byte, error) {
-	cmd := exec.Command(name, args...) //nolint:gosec // our own scripts and tools
+	cmd := r.command(name, args...)
 	cmd.Dir = r.root
-	cmd.Env = append(os.Environ(), env...)
+	// An exported FUNCTION_BIN would make both sides run the same binary
+	// (a FROM= plan would compare the old function with itself): only the
+	// side that names one gets one.
+	cmd.Env = append(slices.DeleteFunc(os.Environ(), func(e string) bool { return strings.HasPrefix(e, "FUNCTION_BIN=") }), env...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if r.ctx.Err() != nil {
+		err = fmt.Errorf("interrupted")
+	}
 	return out.Bytes(), errb.Bytes(), err
+}
+
+// command is exec.Command stopped by SIGTERM when the plan is interrupted,
+// so a render script's EXIT trap stops the function it started.
+func (r *renderer) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(r.ctx, name, args...) //nolint:gosec // our own scripts and tools
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
 }
 
 func (r *renderer) tool(name string) string { return filepath.Join(r.root, r.bin, name) }
@@ -100,7 +120,7 @@ func (r *renderer) once(xr plan.Object, observed map[string]plan.Object, pass in
 		if m := fatal(errb); m != "" {
 			return nil, nil, nil, m, nil
 		}
-		os.Stderr.Write(errb) //nolint:errcheck // the render's own account of its failure
+		r.log.Write(errb) //nolint:errcheck // the render's own account of its failure
 		return nil, nil, nil, "", fmt.Errorf("the after side does not render (above)")
 	}
 	for _, l := range strings.Split(string(errb), "\n") {
@@ -140,7 +160,7 @@ func (r *renderer) buildAt(ref, dir string) (string, string, error) {
 		}
 	}()
 	fn := filepath.Join(dir, "function-paynext-platform")
-	build := exec.Command("go", "build", "-o", fn, "./functions/platform")
+	build := r.command("go", "build", "-o", fn, "./functions/platform")
 	build.Dir, build.Stderr = src, r.log
 	if err := build.Run(); err != nil {
 		return "", "", fmt.Errorf("cannot build the function at %s: %w", ref, err)

@@ -19,5 +19,11 @@ var kinds = map[schema.GroupKind]bool{
 	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}:            true,
 }
 
+// AnnotationRenderedSpec marks a stateful resource with the digest of the
+// spec it was last rendered from: the function's drop guard reads it, and
+// `make plan` leaves it out of diffs (it changes with every edit and never
+// reaches AWS).
+const AnnotationRenderedSpec = "platform.paynext.io/rendered-spec"
+
 // Kind reports whether resources of the group and kind are stateful.
 func Kind(gk schema.GroupKind) bool { return kinds[gk] }

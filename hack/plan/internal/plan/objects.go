@@ -9,6 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/paynext/platform/internal/stateful"
 )
 
 // Object is a decoded Kubernetes object.
@@ -21,7 +23,7 @@ const (
 	// DigestAnnotation records the spec a stateful resource was rendered
 	// from (the function's drop guard): it changes with every claim edit
 	// and never reaches AWS, so the diff leaves it out.
-	DigestAnnotation = "platform.paynext.io/rendered-spec"
+	DigestAnnotation = stateful.AnnotationRenderedSpec
 )
 
 // Render is one decoded render: the XR and the composed resources by key.
