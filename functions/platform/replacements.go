@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/crossplane/function-sdk-go/resource"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/paynext/platform/functions/platform/internal/platform"
 	"github.com/paynext/platform/internal/forcenew"
@@ -36,7 +37,7 @@ func replacementWarnings(desired map[resource.Name]*resource.DesiredComposed, ob
 			}
 			return w
 		}
-		if c := conditions[name].synced; c.Status == "False" && strings.Contains(c.Message, refusedByProvider) {
+		if c := conditions[name].synced; c.Status == corev1.ConditionFalse && strings.Contains(c.Message, refusedByProvider) {
 			out = append(out, fmt.Sprintf("%s cannot be updated: %s. Revert the claim edit that changed it, or replace the resource deliberately (README \"Changing a platform\")", what(), c.Message))
 			continue
 		}

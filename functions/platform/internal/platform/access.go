@@ -146,6 +146,9 @@ func ReadyAndSynced(u *composed.Unstructured) (ready, synced xpv1.Condition) {
 // GetCondition would decode it, or reports false when the status does not
 // decode plainly.
 func plainConditions(obj map[string]any, types []xpv1.ConditionType, out []xpv1.Condition) bool {
+	if len(types) > 2 { // found below holds two: more is GetCondition's to read
+		return false
+	}
 	v, ok := obj["status"]
 	if !ok {
 		return false
@@ -196,9 +199,9 @@ func conditionOf(ct xpv1.ConditionType, found map[string]any) xpv1.Condition {
 	}
 	c := xpv1.Condition{
 		Type:    ct,
-		Status:  corev1.ConditionStatus(stringField(found, "status")),
-		Reason:  xpv1.ConditionReason(stringField(found, "reason")),
-		Message: stringField(found, "message"),
+		Status:  corev1.ConditionStatus(StringValue(found, "status")),
+		Reason:  xpv1.ConditionReason(StringValue(found, "reason")),
+		Message: StringValue(found, "message"),
 	}
 	if s, ok := found["lastTransitionTime"].(string); ok {
 		t, _ := time.Parse(time.RFC3339, s) // parsed by plainConditionFields
@@ -208,11 +211,6 @@ func conditionOf(ct xpv1.ConditionType, found map[string]any) xpv1.Condition {
 		c.ObservedGeneration = int64(g)
 	}
 	return c
-}
-
-func stringField(c map[string]any, k string) string {
-	s, _ := c[k].(string)
-	return s
 }
 
 // conditionFields are the JSON names of xpv1.Condition.

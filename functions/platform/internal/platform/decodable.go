@@ -53,7 +53,6 @@ type fieldShape struct {
 }
 
 var (
-	timeType        = reflect.TypeFor[metav1.Time]()
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 )
 
@@ -70,7 +69,7 @@ func (s shapes) of(t reflect.Type) *shape {
 	switch sh.kind {
 	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Struct, reflect.Interface:
 		sh.custom = reflect.PointerTo(t).Implements(jsonUnmarshaler)
-		sh.time = t == timeType
+		sh.time = t == metaTimeType
 	}
 	switch sh.kind {
 	case reflect.Map:
@@ -284,10 +283,10 @@ func Decodable(u *composed.Unstructured) bool {
 // converter's fromUnstructured on its successful path, led by the keys v
 // has instead of by every field the type has (a provider type's structs
 // have dozens of fields, and most are unset).
-func (sh *shape) decode(v any, dv reflect.Value) {
+func (sh *shape) decode(v any, dv reflect.Value) error {
 	if v == nil {
 		dv.SetZero()
-		return
+		return nil
 	}
 	switch sh.kind {
 	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Struct, reflect.Interface:
@@ -298,32 +297,45 @@ func (sh *shape) decode(v any, dv reflect.Value) {
 		} else {
 			dv.Set(sv.Convert(sh.typ))
 		}
-		return
+		return nil
 	}
 	if sh.custom {
 		if sh.time {
-			t, _ := time.Parse(time.RFC3339, v.(string)) // decodes checked it
+			t, err := time.Parse(time.RFC3339, v.(string))
+			if err != nil {
+				return err
+			}
 			dv.Set(reflect.ValueOf(metav1.Time{Time: t.Local()}))
-			return
+			return nil
 		}
-		data, _ := json.Marshal(v)
-		_ = dv.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data)
-		return
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return dv.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data)
 	}
 	switch sh.kind {
 	case reflect.Pointer:
 		p := reflect.New(sh.typ.Elem())
-		sh.elem.decode(v, p.Elem())
+		if err := sh.elem.decode(v, p.Elem()); err != nil {
+			return err
+		}
 		dv.Set(p)
 	case reflect.Interface:
 		dv.Set(reflect.ValueOf(v))
 	case reflect.Map:
 		m := v.(map[string]any)
+		if m == nil { // as the converter: a nil map stays nil
+			dv.SetZero()
+			return nil
+		}
 		out := reflect.MakeMap(sh.typ)
 		keyType := sh.typ.Key()
 		for k, e := range m {
 			value := reflect.New(sh.typ.Elem()).Elem()
-			sh.elem.decode(e, value)
+			if err := sh.elem.decode(e, value); err != nil {
+				return err
+			}
 			key := reflect.ValueOf(k)
 			if key.Type() != keyType {
 				key = key.Convert(keyType)
@@ -333,21 +345,32 @@ func (sh *shape) decode(v any, dv reflect.Value) {
 		dv.Set(out)
 	case reflect.Slice:
 		l := v.([]any)
+		if l == nil { // as the converter: a nil list stays nil
+			dv.SetZero()
+			return nil
+		}
 		out := reflect.MakeSlice(sh.typ, len(l), cap(l))
 		for i, e := range l {
-			sh.elem.decode(e, out.Index(i))
+			if err := sh.elem.decode(e, out.Index(i)); err != nil {
+				return err
+			}
 		}
 		dv.Set(out)
 	case reflect.Struct:
 		m := v.(map[string]any)
 		dv.SetZero()
 		for _, in := range sh.inline {
-			in.decode(v, dv.Field(in.index))
+			if err := in.decode(v, dv.Field(in.index)); err != nil {
+				return err
+			}
 		}
 		for k, e := range m {
 			for _, f := range sh.fields[k] {
-				f.decode(e, dv.Field(f.index))
+				if err := f.decode(e, dv.Field(f.index)); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	return nil
 }

@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/google/go-cmp/cmp"
 	ec2v1beta1 "github.com/upbound/provider-aws/v2/apis/cluster/ec2/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 )
@@ -72,4 +75,30 @@ func TestShapesVouchForWhatDecodes(t *testing.T) {
 
 func forProviderOf(m map[string]any) map[string]any {
 	return m["spec"].(map[string]any)["forProvider"].(map[string]any)
+}
+
+// TestGetDecodesNilMapsAndListsAsTheConverter: an Observed built in code (a
+// test, a fuzzer) can hold a nil map or list; Get must leave the typed field
+// nil, as the converter does, not make it empty.
+func TestGetDecodesNilMapsAndListsAsTheConverter(t *testing.T) {
+	if err := RegisterSchemes(); err != nil {
+		t.Fatal(err)
+	}
+	obj := map[string]any{
+		"apiVersion": ec2v1beta1.CRDGroupVersion.String(), "kind": ec2v1beta1.VPC_Kind,
+		"metadata": map[string]any{"name": "vpc", "labels": map[string]any(nil)},
+		"spec":     map[string]any{"forProvider": map[string]any{"tags": map[string]any(nil), "cidrBlock": "10.0.0.0/16"}},
+		"status":   map[string]any{"conditions": []any(nil)},
+	}
+	var want ec2v1beta1.VPC
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(runtime.DeepCopyJSON(obj), &want); err != nil {
+		t.Fatal(err)
+	}
+	var got ec2v1beta1.VPC
+	if !(Observed{"vpc": {Resource: &composed.Unstructured{Unstructured: unstructured.Unstructured{Object: obj}}}}).Get("vpc", &got) {
+		t.Fatal("Get did not decode the VPC")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Get decodes nil maps and lists other than the converter (-converter +Get):\n%s", diff)
+	}
 }

@@ -374,10 +374,13 @@ func (e *encoder) encode(v reflect.Value) (any, bool) {
 
 func (e *encoder) encodeStruct(v reflect.Value) (any, bool) {
 	// Most members of a provider type's structs are unset and omitted:
-	// count what stays before sizing the map.
-	var kept [32]int
-	var values [32]any
-	n := 0
+	// collect what stays (on the stack, up to 32) before sizing the map.
+	type member struct {
+		name string
+		x    any
+	}
+	var buf [32]member
+	kept := buf[:0]
 	for i := range e.fields {
 		f := &e.fields[i]
 		fv, ok := fieldByIndex(v, f.index)
@@ -394,40 +397,11 @@ func (e *encoder) encodeStruct(v reflect.Value) (any, bool) {
 		if f.omitempty && empty(x) {
 			continue
 		}
-		if n == len(kept) {
-			return e.encodeLargeStruct(v)
-		}
-		kept[n], values[n] = i, x
-		n++
+		kept = append(kept, member{f.name, x})
 	}
-	out := make(map[string]any, n)
-	for j := range n {
-		out[e.fields[kept[j]].name] = values[j]
-	}
-	return out, true
-}
-
-// encodeLargeStruct is encodeStruct for a struct with more members set than
-// it counts on the stack.
-func (e *encoder) encodeLargeStruct(v reflect.Value) (any, bool) {
-	out := map[string]any{}
-	for i := range e.fields {
-		f := &e.fields[i]
-		fv, ok := fieldByIndex(v, f.index)
-		if !ok {
-			continue
-		}
-		if f.omitzero && isZero(fv, f.enc) {
-			continue
-		}
-		x, ok := f.enc.encode(fv)
-		if !ok {
-			return nil, false
-		}
-		if f.omitempty && empty(x) {
-			continue
-		}
-		out[f.name] = x
+	out := make(map[string]any, len(kept))
+	for _, m := range kept {
+		out[m.name] = m.x
 	}
 	return out, true
 }

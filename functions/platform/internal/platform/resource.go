@@ -36,8 +36,12 @@ func (o Observed) Get(key string, out runtime.Object) bool {
 	}
 	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() && RegisterSchemes() == nil {
 		if sh, ok := typeShapes[v.Elem().Type()]; ok && sh.decodes(oc.Resource.Object) {
-			sh.decode(oc.Resource.Object, v.Elem())
-			return true
+			if sh.decode(oc.Resource.Object, v.Elem()) == nil {
+				return true
+			}
+			// What the shape vouched for did not decode after all: the
+			// converter's answer stands.
+			v.Elem().SetZero()
 		}
 	}
 	return runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, out) == nil

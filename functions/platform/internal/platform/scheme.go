@@ -30,13 +30,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-var registerOnce sync.Once
+var (
+	registerOnce sync.Once
+	// registerErr is the first call's error, returned to every call: the
+	// callers that only need the scheme ready ask again.
+	registerErr error
+)
 
 // RegisterSchemes adds the provider API groups the tiers render to the
 // scheme composed.From types objects with. It runs once, before any request:
 // a runtime.Scheme is safe for concurrent reads only after registration.
 func RegisterSchemes() error {
-	var err error
 	registerOnce.Do(func() {
 		for _, add := range []func(*runtime.Scheme) error{
 			cwlv1beta1.AddToScheme,
@@ -65,12 +69,12 @@ func RegisterSchemes() error {
 			// The usages that order deletion.
 			protectionv1beta1.AddToScheme,
 		} {
-			if err = add(composed.Scheme); err != nil {
+			if registerErr = add(composed.Scheme); registerErr != nil {
 				return
 			}
 		}
 		compileKindShapes()
 		compileKindEncoders()
 	})
-	return err
+	return registerErr
 }
