@@ -125,6 +125,11 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 3m), one core each, on
 bench: ## Run the benchmarks on the prod example at convergence: RunFunction, the protobuf floor, the two in turn with their ratio, 16 calls in parallel with the peak RSS, the compliance engine; ends with RunFunction/floor: make bench [COUNT=n] [BENCHTIME=1s|20x].
 	@hack/bench.sh $(or $(COUNT),1) $(or $(BENCHTIME),1s)
 
+.PHONY: scale
+scale: ## Scale simulation (not in CI; tens of minutes): PLATFORMS prod platforms applied at once on the e2e control plane, with time to Ready, drift and edit latencies, CPU, memory, function calls/s and etcd size: make scale [PLATFORMS=10] [CROSSPLANE_ARGS="--max-reconcile-rate=…"] [PROVIDER_POLL=10m] [PROVIDER_MAX_RECONCILE_RATE=100] [REPORT=file].
+	@hack/scale.sh
+	@echo "make scale: $(or $(PLATFORMS),10) platforms measured; report in $(or $(REPORT),_output/scale/report-$(or $(PLATFORMS),10)-platforms.txt)"
+
 .PHONY: golden
 golden: ## Rewrite the golden files after an intended change (review the diff!).
 	@go test ./functions/platform -run TestGolden -update

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,7 +109,9 @@ func setUp(ctx context.Context) (*environment, error) {
 
 	step = time.Now()
 	fmt.Println("e2e: installing Crossplane's chart RBAC, starting Crossplane core (init, start with webhooks and the External package runtime) and the RBAC manager, each as its service account")
-	if e.crossplane, err = controlplane.StartCrossplane(ctx, procs, e.kube, e.c, bins, os.Getenv("E2E_CROSSPLANE_CRDS"), dir); err != nil {
+	if e.crossplane, err = controlplane.StartCrossplane(ctx, procs, e.kube, e.c, bins, os.Getenv("E2E_CROSSPLANE_CRDS"), dir, controlplane.CrossplaneOptions{
+		Quiet: os.Getenv("E2E_CROSSPLANE_QUIET") != "", Args: strings.Fields(os.Getenv("E2E_CROSSPLANE_ARGS")),
+	}); err != nil {
 		return e, err
 	}
 	e.record("Crossplane up (chart RBAC, core init and start, RBAC manager)", time.Since(step))
@@ -310,13 +313,17 @@ func startFakeProvider(ctx context.Context, e *environment, kinds []schema.Group
 	}
 	log := zap.New(zap.WriteTo(f), zap.UseDevMode(false))
 	ctrl.SetLogger(log)
+	poll, rate, err := providerKnobs()
+	if err != nil {
+		return err
+	}
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, provider.AddToScheme} {
 		if err := add(scheme); err != nil {
 			return errors.Wrap(err, "cannot build the provider's scheme")
 		}
 	}
-	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(e.kube.Config, providerMaxReconcileRate), ctrl.Options{
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(e.kube.Config, rate), ctrl.Options{
 		Scheme:                 scheme,
 		Logger:                 log,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -325,7 +332,7 @@ func startFakeProvider(ctx context.Context, e *environment, kinds []schema.Group
 	if err != nil {
 		return errors.Wrap(err, "cannot create the provider runtime's manager")
 	}
-	opts := providerruntime.Options{PollInterval: providerPollInterval, MaxReconcileRate: providerMaxReconcileRate, Logger: log}
+	opts := providerruntime.Options{PollInterval: poll, MaxReconcileRate: rate, Logger: log}
 	if err := providerruntime.Setup(mgr, kinds, e.aws, opts); err != nil {
 		return err
 	}
@@ -349,6 +356,28 @@ const (
 	// default.
 	providerMaxReconcileRate = 100
 )
+
+// providerKnobs are the provider's --poll and --max-reconcile-rate: the
+// suite's unless E2E_PROVIDER_POLL or E2E_PROVIDER_MAX_RECONCILE_RATE (make
+// scale's knobs) say otherwise.
+func providerKnobs() (time.Duration, int, error) {
+	poll, rate := providerPollInterval, providerMaxReconcileRate
+	if v := os.Getenv("E2E_PROVIDER_POLL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return 0, 0, errors.Errorf("E2E_PROVIDER_POLL=%q is not a positive duration", v)
+		}
+		poll = d
+	}
+	if v := os.Getenv("E2E_PROVIDER_MAX_RECONCILE_RATE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return 0, 0, errors.Errorf("E2E_PROVIDER_MAX_RECONCILE_RATE=%q is not a positive integer", v)
+		}
+		rate = n
+	}
+	return poll, rate, nil
+}
 
 // installPackages pushes the function and configuration packages to an
 // in-process registry and installs them as real Function and Configuration

@@ -6,6 +6,7 @@
 # Component logs stay in _output/e2e/run/logs.
 #
 #   hack/e2e.sh [go test flags, e.g. -run TestDrift]
+# (E2E_TAGS="e2e,scale" adds the scale simulation: hack/scale.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(pwd)/${BIN_DIR:-bin}
@@ -65,5 +66,5 @@ export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-pay
   E2E_PROVIDERCONFIG_CRD=$provider_dir/package/crds/aws.upbound.io_providerconfigs.yaml
 # -parallel: the last scenarios run together (e2e/main_test.go); the default,
 # GOMAXPROCS, would run only two at a time on a 2-core machine.
-go test -tags e2e -count=1 -v -parallel 8 -timeout 75m ./e2e "$@"
+go test -tags "${E2E_TAGS:-e2e}" -count=1 -v -parallel 8 -timeout 75m ./e2e "$@"
 log "passed in $((SECONDS - start)) s"

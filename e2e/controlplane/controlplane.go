@@ -29,6 +29,8 @@ type Kubernetes struct {
 	Kubeconfig string
 	Config     *rest.Config
 	Host       string
+	// EtcdURL is etcd's client URL, which also serves its /metrics.
+	EtcdURL string
 
 	etcd, apiServer, controllerManager *Process
 	// readyz checks the API server's /readyz as the administrator.
@@ -112,7 +114,7 @@ func StartKubernetes(ctx context.Context, ps *Processes, binDir, dir string) (*K
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot build API server client")
 	}
-	k := &Kubernetes{Config: cfg, Host: host, etcd: etcd, apiServer: api, readyz: httpOK(client, host+"/readyz", token)}
+	k := &Kubernetes{Config: cfg, Host: host, EtcdURL: etcdURL, etcd: etcd, apiServer: api, readyz: httpOK(client, host+"/readyz", token)}
 	if err := k.waitAPIServer(); err != nil {
 		return nil, err
 	}

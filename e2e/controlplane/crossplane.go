@@ -71,6 +71,16 @@ func (x *Crossplane) RestartCore() error {
 // Running fails naming Crossplane core or the RBAC manager if it has ended.
 func (x *Crossplane) Running() error { return running(x.core, x.rbacManager) }
 
+// CrossplaneOptions are how core start runs beyond what the suite needs.
+type CrossplaneOptions struct {
+	// Quiet leaves out --debug, as production runs Crossplane: its debug
+	// log costs CPU that a scale measurement should not count.
+	Quiet bool
+	// Args follow core start's own (make scale tries Crossplane's knobs
+	// through them).
+	Args []string
+}
+
 // StartCrossplane installs Crossplane as its Helm chart does and runs the
 // chart's containers as processes, each with the identity the chart gives
 // it: the chart's service accounts, ClusterRoles, bindings, webhook Service
@@ -82,7 +92,7 @@ func (x *Crossplane) Running() error { return running(x.core, x.rbacManager) }
 // routing.
 // crdsDir is Crossplane's cluster/crds; the chart and webhook configurations
 // are its siblings in the Crossplane source.
-func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client.Client, binDir, crdsDir, dir string) (*Crossplane, error) {
+func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client.Client, binDir, crdsDir, dir string, opts CrossplaneOptions) (*Crossplane, error) {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: CrossplaneNamespace}}
 	if err := c.Create(ctx, ns); err != nil {
 		return nil, errors.Wrap(err, "cannot create the Crossplane namespace")
@@ -166,14 +176,17 @@ func StartCrossplane(ctx context.Context, ps *Processes, k *Kubernetes, c client
 	// Crossplane binds its metrics, probe and webhook ports on every
 	// interface (it has no host flag); the ports are chosen free and
 	// nothing else listens.
-	p, err = ps.Start("crossplane", append(env, "TLS_SERVER_SECRET_NAME="+serverTLSSecret, "TLS_CLIENT_SECRET_NAME="+clientTLSSecret), bin, "core", "start",
+	args := []string{"core", "start",
 		"--package-runtime=External",
-		"--webhook-port="+strconv.Itoa(webhookPort),
-		"--tls-server-certs-dir="+filepath.Join(dir, serverTLSSecret),
-		"--tls-client-certs-dir="+filepath.Join(dir, clientTLSSecret),
-		"--cache-dir="+cacheDir,
-		"--metrics-port="+strconv.Itoa(metricsPort), "--health-probe-port="+strconv.Itoa(probePort),
-		"--debug")
+		"--webhook-port=" + strconv.Itoa(webhookPort),
+		"--tls-server-certs-dir=" + filepath.Join(dir, serverTLSSecret),
+		"--tls-client-certs-dir=" + filepath.Join(dir, clientTLSSecret),
+		"--cache-dir=" + cacheDir,
+		"--metrics-port=" + strconv.Itoa(metricsPort), "--health-probe-port=" + strconv.Itoa(probePort)}
+	if !opts.Quiet {
+		args = append(args, "--debug")
+	}
+	p, err = ps.Start("crossplane", append(env, "TLS_SERVER_SECRET_NAME="+serverTLSSecret, "TLS_CLIENT_SECRET_NAME="+clientTLSSecret), bin, append(args, opts.Args...)...)
 	if err != nil {
 		return nil, err
 	}
