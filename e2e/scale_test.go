@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/paynext/platform/e2e/controlplane"
@@ -63,6 +65,21 @@ func TestScale(t *testing.T) {
 	mark := env.journal.Len()
 	settleAll(t, mark, patience)
 	r.snapshot(t, "settle (no AWS call for 30 s)")
+
+	// What the platforms cost while nobody changes anything: Crossplane's
+	// polls of every XR, each a function call and an apply of every
+	// composed resource, and the provider's polls.
+	idle := 5 * time.Minute
+	if v := os.Getenv("E2E_SCALE_IDLE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("E2E_SCALE_IDLE=%q: want a duration", v)
+		}
+		idle = d
+	}
+	fmt.Printf("scale: idle for %s to measure the steady state\n", idle)
+	time.Sleep(idle)
+	r.snapshot(t, fmt.Sprintf("idle for %s (steady state)", idle))
 
 	xrs := make([]*unstructured.Unstructured, n)
 	resources := 0
@@ -305,8 +322,8 @@ func (r *scaleReport) String() string {
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "make scale PLATFORMS=%d: %d prod platforms (%d composed resources) applied at once\n", r.platforms, r.platforms, r.composed)
 	fmt.Fprintf(&b, "machine: %s, %s; started %s\n", host, machine(), r.start.UTC().Format(time.RFC3339))
-	fmt.Fprintf(&b, "knobs: Crossplane core start %q (empty: its defaults), provider --poll %s --max-reconcile-rate %s (one provider runtime for every kind)\n\n",
-		os.Getenv("E2E_CROSSPLANE_ARGS"), or(os.Getenv("E2E_PROVIDER_POLL"), providerPollInterval.String()), or(os.Getenv("E2E_PROVIDER_MAX_RECONCILE_RATE"), strconv.Itoa(providerMaxReconcileRate)))
+	fmt.Fprintf(&b, "knobs: Crossplane core start %q, function %q (empty: their defaults), provider --poll %s --max-reconcile-rate %s (one provider runtime for every kind)\n\n",
+		os.Getenv("E2E_CROSSPLANE_ARGS"), os.Getenv("E2E_FUNCTION_ARGS"), or(os.Getenv("E2E_PROVIDER_POLL"), providerPollInterval.String()), or(os.Getenv("E2E_PROVIDER_MAX_RECONCILE_RATE"), strconv.Itoa(providerMaxReconcileRate)))
 	fmt.Fprintf(&b, "%-58s %s\n", "latency", "p50 / p95 / max (s)")
 	fmt.Fprintf(&b, "%-58s %s\n", "apply → platform Ready (all applied together)", percentiles(r.readyTimes))
 	fmt.Fprintf(&b, "%-58s %s\n", "drift on a composed VPC's tag → reverted", percentiles(r.drift))
@@ -330,6 +347,30 @@ func (r *scaleReport) String() string {
 		fmt.Fprintf(&b, "  %-26s %8.0f %8.0f   (of %d%% the machine's %d CPUs give)\n", "all", all, 100*all/wall, 100*runtime.NumCPU(), runtime.NumCPU())
 		fmt.Fprintf(&b, "  etcd: %.0f MiB in its database (%.0f MiB in use); %d AWS operations in the phase\n",
 			mib(after.snap.etcdBytes), mib(after.snap.etcdInUse), after.snap.awsOps-before.snap.awsOps)
+		var verbs []string
+		var requests float64
+		for verb, n := range after.snap.apiRequests {
+			if d := n - before.snap.apiRequests[verb]; d > 0 {
+				requests += d
+				verbs = append(verbs, fmt.Sprintf("%s %.0f", verb, d))
+			}
+		}
+		sort.Strings(verbs)
+		fmt.Fprintf(&b, "  API server: %.0f requests (%.0f/s): %s\n", requests, requests/wall, strings.Join(verbs, ", "))
+		type busy struct {
+			what string
+			n    float64
+		}
+		var top []busy
+		for what, n := range after.snap.apiResources {
+			if d := n - before.snap.apiResources[what]; d > 0 {
+				top = append(top, busy{what, d})
+			}
+		}
+		sort.Slice(top, func(i, j int) bool { return top[i].n > top[j].n || (top[i].n == top[j].n && top[i].what < top[j].what) })
+		for _, x := range top[:min(6, len(top))] {
+			fmt.Fprintf(&b, "    %-60s %8.0f\n", x.what, x.n)
+		}
 		for _, m := range after.snap.breaker {
 			fmt.Fprintf(&b, "  crossplane %s\n", m)
 		}
@@ -386,6 +427,9 @@ type snapshot struct {
 	xpCalls              float64
 	etcdBytes, etcdInUse int64
 	awsOps               int
+	// apiRequests are the API server's requests so far, by verb;
+	// apiResources by "verb group/resource".
+	apiRequests, apiResources map[string]float64
 	// breaker are Crossplane's circuit-breaker counters, as it names them.
 	breaker []string
 }
@@ -417,6 +461,18 @@ func takeSnapshot() (snapshot, error) {
 		etcdInUse: int64(total(metric(etcd, "etcd_mvcc_db_total_size_in_use_in_bytes"))),
 		awsOps:    env.journal.Len(),
 	}
+	s.apiRequests, s.apiResources = map[string]float64{}, map[string]float64{}
+	if api, err := apiServerMetrics(); err == nil {
+		for _, line := range strings.Split(api, "\n") {
+			if !strings.HasPrefix(line, "apiserver_request_total{") {
+				continue
+			}
+			verb := label(line, "verb")
+			n := total(metric(line, "apiserver_request_total"))
+			s.apiRequests[verb] += n
+			s.apiResources[verb+" "+label(line, "group")+"/"+label(line, "resource")] += n
+		}
+	}
 	sums := map[string]float64{}
 	for _, line := range strings.Split(xp, "\n") {
 		name, _, _ := strings.Cut(line, "{")
@@ -438,4 +494,30 @@ func or(v, otherwise string) string {
 		return v
 	}
 	return otherwise
+}
+
+// apiServerMetrics reads the API server's /metrics as the administrator.
+func apiServerMetrics() (string, error) {
+	c, err := rest.HTTPClientFor(env.kube.Config)
+	if err != nil {
+		return "", err
+	}
+	rsp, err := c.Get(env.kube.Host + "/metrics")
+	if err != nil {
+		return "", err
+	}
+	defer rsp.Body.Close() //nolint:errcheck // Read-only.
+	b, err := io.ReadAll(rsp.Body)
+	return string(b), err
+}
+
+// label is the value of a Prometheus sample line's label, or "".
+func label(line, name string) string {
+	for _, sep := range []string{"{", ","} {
+		if i := strings.Index(line, sep+name+`="`); i >= 0 {
+			v := line[i+len(sep)+len(name)+2:]
+			return v[:max(0, strings.IndexByte(v, '"'))]
+		}
+	}
+	return ""
 }

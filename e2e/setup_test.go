@@ -128,7 +128,7 @@ func setUp(ctx context.Context) (*environment, error) {
 	}
 
 	step = time.Now()
-	if e.function, err = controlplane.StartFunction(procs, e.crossplane, os.Getenv("E2E_FUNCTION"), dir); err != nil {
+	if e.function, err = controlplane.StartFunction(procs, e.crossplane, os.Getenv("E2E_FUNCTION"), dir, strings.Fields(os.Getenv("E2E_FUNCTION_ARGS"))...); err != nil {
 		return e, err
 	}
 	if err := installPackages(ctx, e); err != nil {

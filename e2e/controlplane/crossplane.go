@@ -317,7 +317,8 @@ type Function struct {
 
 // StartFunction serves the function binary with a certificate signed by
 // Crossplane's root CA, which also verifies Crossplane's client certificate.
-func StartFunction(ps *Processes, xp *Crossplane, bin, dir string) (*Function, error) {
+// extraArgs follow the suite's (make scale passes --ttl through them).
+func StartFunction(ps *Processes, xp *Crossplane, bin, dir string, extraArgs ...string) (*Function, error) {
 	tlsDir := filepath.Join(dir, "function-tls")
 	if err := xp.RootCA.IssueServing(tlsDir, "function-paynext-platform"); err != nil {
 		return nil, err
@@ -332,8 +333,8 @@ func StartFunction(ps *Processes, xp *Crossplane, bin, dir string) (*Function, e
 		MetricsURL: "http://" + metricsAddress + "/metrics",
 		TLSDir:     tlsDir,
 	}
-	if f.proc, err = ps.Start("function", nil, bin, "--tls-certs-dir="+tlsDir,
-		"--address="+f.Endpoint, "--metrics-address="+metricsAddress); err != nil {
+	if f.proc, err = ps.Start("function", nil, bin, append([]string{"--tls-certs-dir=" + tlsDir,
+		"--address=" + f.Endpoint, "--metrics-address=" + metricsAddress}, extraArgs...)...); err != nil {
 		return nil, err
 	}
 	return f, f.waitServing()

@@ -37,6 +37,12 @@ type Function struct {
 
 	log   logging.Logger
 	tiers []platform.Tier
+	// ttl is how long Crossplane may go before it calls the function again
+	// for a platform: with realtime compositions (on by default in
+	// Crossplane v2) the XR is requeued after the response's TTL, not after
+	// --poll-interval, so it sets how often every composed resource is
+	// applied again while nothing changes (see README, Performance and scale).
+	ttl time.Duration
 	// now is the clock compliance exceptions and calendars are judged by.
 	now func() time.Time
 	// policies keeps the policy documents the compliance engine parsed:
@@ -49,7 +55,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 	if err := platform.RegisterSchemes(); err != nil {
 		return nil, errors.Wrap(err, "cannot register provider API types")
 	}
-	return &Function{log: log, now: time.Now, policies: &compliance.PolicyCache{}, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
+	return &Function{log: log, ttl: response.DefaultTTL, now: time.Now, policies: &compliance.PolicyCache{}, tiers: []platform.Tier{security.Tier{}, network.Tier{}, database.Tier{}, storage.Tier{}, monitoring.Tier{}, kubernetes.Tier{}}}, nil
 }
 
 // RunFunction renders every tier of the platform from the observed XR and its
@@ -57,7 +63,7 @@ func NewFunction(log logging.Logger) (*Function, error) {
 // desired state of ours, so Crossplane keeps what exists instead of deleting
 // what a half-built response would leave out.
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
-	rsp := response.To(req, response.DefaultTTL)
+	rsp := response.To(req, f.ttl)
 
 	oxr, err := request.GetObservedCompositeResource(req)
 	if err != nil {

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	grpcprometheus "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 
 	"github.com/crossplane/function-sdk-go"
+	"github.com/crossplane/function-sdk-go/response"
 )
 
 // defaultMaxRecvMessageSize is well above gRPC's 4 MiB default: the request
@@ -26,15 +28,20 @@ func main() {
 		insecure    = flag.Bool("insecure", false, "Serve without mTLS, for crossplane render's Development runtime. Never in a cluster.")
 		maxRecv     = flag.Int("max-recv-message-size", defaultMaxRecvMessageSize, "Largest RunFunctionRequest to accept, in bytes.")
 		metrics     = flag.String("metrics-address", function.DefaultMetricsAddress, "Address of the Prometheus /metrics endpoint (calls, and their latency as a histogram).")
+		ttl         = flag.Duration("ttl", response.DefaultTTL, "How long Crossplane may wait before calling the function again for a platform that has not changed: each call re-applies every composed resource (about 500 for prod).")
 	)
 	flag.Parse()
-	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv, *metrics); err != nil {
+	if *ttl < time.Second {
+		fmt.Fprintf(os.Stderr, "function-paynext-platform: --ttl=%s: want at least 1s\n", *ttl)
+		os.Exit(2)
+	}
+	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv, *metrics, *ttl); err != nil {
 		fmt.Fprintln(os.Stderr, "function-paynext-platform:", err)
 		os.Exit(1)
 	}
 }
 
-func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int, metrics string) error {
+func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int, metrics string, ttl time.Duration) error {
 	log, err := function.NewLogger(debug)
 	if err != nil {
 		return err
@@ -43,7 +50,8 @@ func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxR
 	if err != nil {
 		return err
 	}
-	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv, "metricsAddress", metrics)
+	fn.ttl = ttl
+	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv, "metricsAddress", metrics, "ttl", ttl)
 	return function.Serve(fn,
 		function.Listen(network, address),
 		function.MTLSCertificates(tlsCertsDir),
