@@ -126,7 +126,7 @@ bench: ## Run the benchmarks on the prod example at convergence: RunFunction, th
 	@hack/bench.sh $(or $(COUNT),1) $(or $(BENCHTIME),1s)
 
 .PHONY: scale
-scale: ## Scale simulation (not in CI; tens of minutes): PLATFORMS prod platforms applied at once on the e2e control plane, with time to Ready, drift and edit latencies, CPU, memory, function calls/s and etcd size: make scale [PLATFORMS=10] [CROSSPLANE_ARGS="--circuit-breaker-burst=…"] [FUNCTION_ARGS="--ttl=5m"] [PROVIDER_POLL=10m] [PROVIDER_MAX_RECONCILE_RATE=100] [REPORT=file].
+scale: ## Scale simulation (not in CI; tens of minutes): PLATFORMS prod platforms applied at once on the e2e control plane, with time to Ready, drift and edit latencies, CPU, memory, function calls/s and etcd size: make scale [PLATFORMS=10] [CROSSPLANE_ARGS="--circuit-breaker-burst=…"] [FUNCTION_ARGS="--ttl=5m"] [PROVIDER_POLL=10m] [PROVIDER_MAX_RECONCILE_RATE=100] [PATIENCE=30m] [REPORT=file].
 	@hack/scale.sh
 	@echo "make scale: $(or $(PLATFORMS),10) platforms measured; report in $(or $(REPORT),_output/scale/report-$(or $(PLATFORMS),10)-platforms.txt)"
 

@@ -45,8 +45,18 @@ func TestScale(t *testing.T) {
 		}
 	}
 	patience := time.Duration(n)*4*time.Minute + 20*time.Minute
+	if v := os.Getenv("E2E_SCALE_PATIENCE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			t.Fatalf("E2E_SCALE_PATIENCE=%q: want a positive duration", v)
+		}
+		patience = d
+	}
 
 	r := &scaleReport{platforms: n, start: time.Now()}
+	// The report is written however far the run got: a run that never
+	// becomes Ready is a result too.
+	defer r.write(t)
 	r.snapshot(t, "start")
 	claims := make([]*unstructured.Unstructured, n)
 	for i := range claims {
@@ -58,8 +68,12 @@ func TestScale(t *testing.T) {
 		}
 	}
 	fmt.Printf("scale: applied %d prod claims at once; waiting up to %s for every one to be Ready\n", n, patience)
-	ready := waitAllReady(ctx, t, claims, patience)
+	ready, all := waitAllReady(ctx, t, claims, patience, &r.progress)
 	r.readyTimes = ready
+	if !all {
+		r.snapshot(t, fmt.Sprintf("apply: not every platform Ready within %s", patience))
+		t.Fatalf("only %d of %d platforms Ready after %s", countReady(ready), n, patience)
+	}
 	r.snapshot(t, "apply → all Ready")
 
 	mark := env.journal.Len()
@@ -113,17 +127,31 @@ func TestScale(t *testing.T) {
 
 	r.edit = measureClaimEdit(ctx, t, claims, tagged)
 	r.snapshot(t, "claim edit: Owner tag on every claim → in AWS everywhere")
+}
 
+// write prints the report and keeps it where E2E_SCALE_REPORT says.
+func (r *scaleReport) write(t *testing.T) {
 	out := r.String()
 	fmt.Print(out)
 	path := os.Getenv("E2E_SCALE_REPORT")
 	if path == "" {
-		path = filepath.Join(env.dir, fmt.Sprintf("scale-%d-platforms.txt", n))
+		path = filepath.Join(env.dir, fmt.Sprintf("scale-%d-platforms.txt", r.platforms))
 	}
 	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return
 	}
 	fmt.Printf("scale: report written to %s\n", path)
+}
+
+func countReady(took []time.Duration) int {
+	n := 0
+	for _, d := range took {
+		if d != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // scaleClaim is the prod example claim as the i-th team's: its own
@@ -141,15 +169,16 @@ func scaleClaim(ctx context.Context, t *testing.T, i int) *unstructured.Unstruct
 }
 
 // waitAllReady polls the claims every 5 s and returns how long each took to
-// be Ready and Synced, printing progress every 30 s.
-func waitAllReady(ctx context.Context, t *testing.T, claims []*unstructured.Unstructured, patience time.Duration) []time.Duration {
+// be Ready and Synced (zero for one that was not within patience) and
+// whether all were, printing and keeping progress every 30 s.
+func waitAllReady(ctx context.Context, t *testing.T, claims []*unstructured.Unstructured, patience time.Duration, progress *[]string) ([]time.Duration, bool) {
 	t.Helper()
 	start := time.Now()
 	took := make([]time.Duration, len(claims))
 	said := start
 	for done := 0; done < len(claims); {
 		if time.Since(start) > patience {
-			t.Fatalf("only %d of %d platforms Ready after %s", done, len(claims), patience)
+			return took, false
 		}
 		done = 0
 		for i, c := range claims {
@@ -165,13 +194,15 @@ func waitAllReady(ctx context.Context, t *testing.T, claims []*unstructured.Unst
 		}
 		if time.Since(said) >= 30*time.Second {
 			said = time.Now()
-			fmt.Printf("scale: %d/%d platforms Ready after %.0f s; %d AWS operations so far\n", done, len(claims), time.Since(start).Seconds(), env.journal.Len())
+			line := fmt.Sprintf("%d/%d platforms Ready after %.0f s; %d AWS operations so far", done, len(claims), time.Since(start).Seconds(), env.journal.Len())
+			*progress = append(*progress, line)
+			fmt.Println("scale: " + line)
 		}
 		if done < len(claims) {
 			time.Sleep(5 * time.Second)
 		}
 	}
-	return took
+	return took, true
 }
 
 // settleAll waits until the provider has made no AWS call for 30 s.
@@ -296,6 +327,8 @@ type scaleReport struct {
 	phases              []phase
 	readyTimes          []time.Duration
 	drift, edit         []time.Duration
+	// progress is the apply phase, every 30 s.
+	progress []string
 }
 
 type phase struct {
@@ -320,15 +353,26 @@ func (r *scaleReport) snapshot(t *testing.T, name string) {
 func (r *scaleReport) String() string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "make scale PLATFORMS=%d: %d prod platforms (%d composed resources) applied at once\n", r.platforms, r.platforms, r.composed)
+	composed := fmt.Sprintf("%d composed resources", r.composed)
+	if r.composed == 0 {
+		composed = "composed resources not counted: the run stopped before"
+	}
+	fmt.Fprintf(&b, "make scale PLATFORMS=%d: %d prod platforms (%s) applied at once\n", r.platforms, r.platforms, composed)
 	fmt.Fprintf(&b, "machine: %s, %s; started %s\n", host, machine(), r.start.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "knobs: Crossplane core start %q, function %q (empty: their defaults), provider --poll %s --max-reconcile-rate %s (one provider runtime for every kind)\n\n",
 		os.Getenv("E2E_CROSSPLANE_ARGS"), os.Getenv("E2E_FUNCTION_ARGS"), or(os.Getenv("E2E_PROVIDER_POLL"), providerPollInterval.String()), or(os.Getenv("E2E_PROVIDER_MAX_RECONCILE_RATE"), strconv.Itoa(providerMaxReconcileRate)))
 	fmt.Fprintf(&b, "%-58s %s\n", "latency", "p50 / p95 / max (s)")
-	fmt.Fprintf(&b, "%-58s %s\n", "apply → platform Ready (all applied together)", percentiles(r.readyTimes))
+	fmt.Fprintf(&b, "%-58s %s (%d of %d Ready)\n", "apply → platform Ready (all applied together)", percentiles(nonZero(r.readyTimes)), countReady(r.readyTimes), r.platforms)
 	fmt.Fprintf(&b, "%-58s %s\n", "drift on a composed VPC's tag → reverted", percentiles(r.drift))
 	fmt.Fprintf(&b, "%-58s %s\n\n", "claim Owner tag edited → every tagged resource in AWS", percentiles(r.edit))
 
+	if len(r.progress) > 0 {
+		b.WriteString("apply progress, every 30 s:\n")
+		for _, p := range r.progress {
+			fmt.Fprintf(&b, "  %s\n", p)
+		}
+		b.WriteString("\n")
+	}
 	for i := 1; i < len(r.phases); i++ {
 		before, after := r.phases[i-1], r.phases[i]
 		wall := after.at.Sub(before.at).Seconds()
@@ -387,6 +431,16 @@ func percentiles(d []time.Duration) string {
 	// Nearest rank: the smallest value with at least q of them at or below it.
 	at := func(q float64) float64 { return s[max(0, int(math.Ceil(q*float64(len(s))))-1)].Seconds() }
 	return fmt.Sprintf("%.1f / %.1f / %.1f", at(0.5), at(0.95), s[len(s)-1].Seconds())
+}
+
+func nonZero(d []time.Duration) []time.Duration {
+	var out []time.Duration
+	for _, x := range d {
+		if x != 0 {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func meanMillis(seconds, calls float64) float64 {
