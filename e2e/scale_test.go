@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,6 +21,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/paynext/platform/e2e/controlplane"
 	"github.com/paynext/platform/e2e/providerruntime"
@@ -72,7 +75,7 @@ func TestScale(t *testing.T) {
 	r.readyTimes = ready
 	if !all {
 		r.snapshot(t, fmt.Sprintf("apply: not every platform Ready within %s", patience))
-		t.Fatalf("only %d of %d platforms Ready after %s", countReady(ready), n, patience)
+		t.Fatalf("only %d of %d platforms Ready after %s", countMeasured(ready), n, patience)
 	}
 	r.snapshot(t, "apply → all Ready")
 
@@ -144,7 +147,9 @@ func (r *scaleReport) write(t *testing.T) {
 	fmt.Printf("scale: report written to %s\n", path)
 }
 
-func countReady(took []time.Duration) int {
+// countMeasured is how many of took were measured (non-zero): a platform
+// that never got there is not a latency of zero.
+func countMeasured(took []time.Duration) int {
 	n := 0
 	for _, d := range took {
 		if d != 0 {
@@ -265,6 +270,11 @@ func measureDrift(ctx context.Context, t *testing.T, xrs []*unstructured.Unstruc
 // with it in AWS.
 func measureClaimEdit(ctx context.Context, t *testing.T, claims []*unstructured.Unstructured, tagged [][]string) []time.Duration {
 	t.Helper()
+	for i, keys := range tagged {
+		if len(keys) == 0 {
+			t.Fatalf("platform %s/%s composes no resource tagged Owner: the edit would measure nothing", claims[i].GetNamespace(), claims[i].GetName())
+		}
+	}
 	mark := env.journal.Len()
 	edited := make([]time.Time, len(claims))
 	for i, c := range claims {
@@ -362,9 +372,9 @@ func (r *scaleReport) String() string {
 	fmt.Fprintf(&b, "knobs: Crossplane core start %q, function %q (empty: their defaults), provider --poll %s --max-reconcile-rate %s (one provider runtime for every kind)\n\n",
 		os.Getenv("E2E_CROSSPLANE_ARGS"), os.Getenv("E2E_FUNCTION_ARGS"), or(os.Getenv("E2E_PROVIDER_POLL"), providerPollInterval.String()), or(os.Getenv("E2E_PROVIDER_MAX_RECONCILE_RATE"), strconv.Itoa(providerMaxReconcileRate)))
 	fmt.Fprintf(&b, "%-58s %s\n", "latency", "p50 / p95 / max (s)")
-	fmt.Fprintf(&b, "%-58s %s (%d of %d Ready)\n", "apply → platform Ready (all applied together)", percentiles(nonZero(r.readyTimes)), countReady(r.readyTimes), r.platforms)
-	fmt.Fprintf(&b, "%-58s %s\n", "drift on a composed VPC's tag → reverted", percentiles(r.drift))
-	fmt.Fprintf(&b, "%-58s %s\n\n", "claim Owner tag edited → every tagged resource in AWS", percentiles(r.edit))
+	fmt.Fprintf(&b, "%-58s %s (%d of %d Ready)\n", "apply → platform Ready (all applied together)", percentiles(nonZero(r.readyTimes)), countMeasured(r.readyTimes), r.platforms)
+	fmt.Fprintf(&b, "%-58s %s (%d of %d)\n", "drift on a composed VPC's tag → reverted", percentiles(nonZero(r.drift)), countMeasured(r.drift), len(r.drift))
+	fmt.Fprintf(&b, "%-58s %s (%d of %d)\n\n", "claim Owner tag edited → every tagged resource in AWS", percentiles(nonZero(r.edit)), countMeasured(r.edit), len(r.edit))
 
 	if len(r.progress) > 0 {
 		b.WriteString("apply progress, every 30 s:\n")
@@ -516,16 +526,18 @@ func takeSnapshot() (snapshot, error) {
 		awsOps:    env.journal.Len(),
 	}
 	s.apiRequests, s.apiResources = map[string]float64{}, map[string]float64{}
-	if api, err := apiServerMetrics(); err == nil {
-		for _, line := range strings.Split(api, "\n") {
-			if !strings.HasPrefix(line, "apiserver_request_total{") {
-				continue
-			}
-			verb := label(line, "verb")
-			n := total(metric(line, "apiserver_request_total"))
-			s.apiRequests[verb] += n
-			s.apiResources[verb+" "+label(line, "group")+"/"+label(line, "resource")] += n
+	api, err := apiServerMetrics()
+	if err != nil {
+		return snapshot{}, errors.Wrap(err, "cannot read the API server's metrics")
+	}
+	for _, line := range strings.Split(api, "\n") {
+		if !strings.HasPrefix(line, "apiserver_request_total{") {
+			continue
 		}
+		verb := label(line, "verb")
+		n := total(metric(line, "apiserver_request_total"))
+		s.apiRequests[verb] += n
+		s.apiResources[verb+" "+label(line, "group")+"/"+label(line, "resource")] += n
 	}
 	sums := map[string]float64{}
 	for _, line := range strings.Split(xp, "\n") {
@@ -561,6 +573,9 @@ func apiServerMetrics() (string, error) {
 		return "", err
 	}
 	defer rsp.Body.Close() //nolint:errcheck // Read-only.
+	if rsp.StatusCode != http.StatusOK {
+		return "", errors.Errorf("GET /metrics: %s", rsp.Status)
+	}
 	b, err := io.ReadAll(rsp.Body)
 	return string(b), err
 }
