@@ -317,11 +317,31 @@ func specDiff(want, live *unstructured.Unstructured) string {
 		labels := u.GetLabels()
 		// Crossplane's label naming the XR: a render names the XR after the
 		// claim, a cluster generates its name. composedOf selects on it.
-		delete(labels, "crossplane.io/composite")
+		delete(labels, labelComposite)
 		return map[string]any{"spec": u.Object["spec"], "labels": anyMap(labels), "annotations": anyMap(u.GetAnnotations())}
 	}
-	w := pick(want)
+	w := pick(asComposedBy(want, live.GetLabels()[labelComposite]))
 	return cmp.Diff(w, project(pick(live), w))
+}
+
+// labelComposite is the label Crossplane gives what it composes: the XR's
+// name.
+const labelComposite = "crossplane.io/composite"
+
+// asComposedBy is want with the XR's name a usage's selectors carry
+// replaced by xr's, the name of the live XR: a render's XR is named after
+// the claim, a cluster's is generated.
+func asComposedBy(want *unstructured.Unstructured, xr string) *unstructured.Unstructured {
+	if want.GroupVersionKind() != clusterUsage {
+		return want
+	}
+	out := want.DeepCopy()
+	for _, side := range []string{"of", "by"} {
+		if _, ok, _ := unstructured.NestedString(out.Object, "spec", side, "resourceSelector", "matchLabels", labelComposite); ok {
+			_ = unstructured.SetNestedField(out.Object, xr, "spec", side, "resourceSelector", "matchLabels", labelComposite)
+		}
+	}
+	return out
 }
 
 func anyMap(m map[string]string) map[string]any {

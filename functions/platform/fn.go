@@ -195,7 +195,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
-	for _, u := range usage.Render(edges, desired) {
+	for _, u := range usage.Render(edges, desired, oxr.Resource.GetName()) {
 		cd, err := platform.From(u.Object)
 		if err != nil {
 			response.Fatal(rsp, errors.Wrapf(err, "cannot convert composed resource %q", u.Key))

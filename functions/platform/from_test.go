@@ -59,7 +59,7 @@ func TestFromIsComposedFrom(t *testing.T) {
 					desired[resource.Name(r.Key)] = &resource.DesiredComposed{Resource: cd}
 				}
 			}
-			for _, u := range usage.Render(usage.Edges(desired, observed), desired) {
+			for _, u := range usage.Render(usage.Edges(desired, observed), desired, x.GetName()) {
 				objects = append(objects, u.Object)
 			}
 			in, err := compliance.InputFor(&x.Spec, testToday)

@@ -37,6 +37,12 @@ func newTestFunction(t testing.TB) *Function {
 var testToday = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 
 // readXR reads an XR (or any object) from a YAML file.
+// xrNameOf is the name of the XR xr (as readXR returns it).
+func xrNameOf(xr map[string]any) string {
+	name, _ := xr["metadata"].(map[string]any)["name"].(string)
+	return name
+}
+
 func readXR(t testing.TB, path string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -10,6 +10,8 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/paynext/platform/functions/platform/internal/platform"
 )
 
 // usageEdge is one rendered ClusterUsage: by must be deleted before of.
@@ -17,19 +19,25 @@ type usageEdge struct{ usage, by, of string }
 
 // usagesOf reads the ClusterUsages among desired, resolving each end's
 // selector against desired as Crossplane's usage controller does (labels,
-// same controller). It fails when an end selects no resource, more than one,
-// or one of another kind than the usage names.
-func usagesOf(t *testing.T, desired map[resource.Name]*resource.DesiredComposed) []usageEdge {
+// same controller), each desired resource labelled with the XR's name as
+// Crossplane labels what it composes. It fails when an end selects no
+// resource, more than one, or one of another kind than the usage names, and
+// when an end does not select by the XR's name (the controller would list
+// that kind of every platform on the cluster).
+func usagesOf(t *testing.T, xrName string, desired map[resource.Name]*resource.DesiredComposed) []usageEdge {
 	t.Helper()
 	end := func(usage string, u *composed.Unstructured, side string) string {
 		apiVersion, _ := u.GetString("spec." + side + ".apiVersion")
 		kind, _ := u.GetString("spec." + side + ".kind")
 		labels, _ := u.GetStringObject("spec." + side + ".resourceSelector.matchLabels")
+		if labels[platform.LabelComposite] != xrName {
+			t.Errorf("%s: spec.%s selects %v, not by the label %s=%s of its own XR", usage, side, labels, platform.LabelComposite, xrName)
+		}
 		var found []string
 		for name, d := range desired {
 			match := len(labels) > 0
 			for k, v := range labels {
-				if d.Resource.GetLabels()[k] != v {
+				if composedLabel(d.Resource, k, xrName) != v {
 					match = false
 				}
 			}
@@ -59,6 +67,15 @@ func usagesOf(t *testing.T, desired map[resource.Name]*resource.DesiredComposed)
 	}
 	slices.SortFunc(out, func(a, b usageEdge) int { return strings.Compare(a.usage, b.usage) })
 	return out
+}
+
+// composedLabel is the label k of u once Crossplane has composed it for the
+// XR xrName: Crossplane adds the XR's name as crossplane.io/composite.
+func composedLabel(u *composed.Unstructured, k, xrName string) string {
+	if k == platform.LabelComposite {
+		return xrName
+	}
+	return u.GetLabels()[k]
 }
 
 // deletionOrder deletes resources as Crossplane's usage webhook lets it: a
@@ -112,8 +129,9 @@ func TestUsagesLetTheWholePlatformBeDeleted(t *testing.T) {
 	f := newTestFunction(t)
 	for _, c := range allClaims(t) {
 		t.Run(c.name, func(t *testing.T) {
-			desired := desiredOf(t, run(t, f, converged(t, f, c.xr(t))))
-			edges := usagesOf(t, desired)
+			xr := c.xr(t)
+			desired := desiredOf(t, run(t, f, converged(t, f, xr)))
+			edges := usagesOf(t, xrNameOf(xr), desired)
 			if len(edges) == 0 {
 				t.Fatal("the platform renders no usages")
 			}
@@ -139,9 +157,10 @@ func TestUsagesLetTheWholePlatformBeDeleted(t *testing.T) {
 // file system.
 func TestUsagesOrderWhatAWSRefusesToDeleteOutOfOrder(t *testing.T) {
 	f := newTestFunction(t)
-	desired := desiredOf(t, run(t, f, converged(t, f, readXR(t, exampleXR("prod")))))
+	xr := readXR(t, exampleXR("prod"))
+	desired := desiredOf(t, run(t, f, converged(t, f, xr)))
 	have := map[string]bool{}
-	for _, e := range usagesOf(t, desired) {
+	for _, e := range usagesOf(t, xrNameOf(xr), desired) {
 		have[e.by+" uses "+e.of] = true
 	}
 	var want []string
@@ -199,7 +218,7 @@ func TestUsagesAreStable(t *testing.T) {
 	xr := readXR(t, exampleXR("prod"))
 	keys := func(xr map[string]any) []string {
 		var out []string
-		for _, e := range usagesOf(t, desiredOf(t, run(t, f, converged(t, f, xr)))) {
+		for _, e := range usagesOf(t, xrNameOf(xr), desiredOf(t, run(t, f, converged(t, f, xr)))) {
 			out = append(out, fmt.Sprintf("%s: %s uses %s", e.usage, e.by, e.of))
 		}
 		return out
@@ -350,7 +369,7 @@ func TestWhatAKeptResourceUsesIsKept(t *testing.T) {
 				return p
 			}
 			kept := 0
-			for _, e := range usagesOf(t, desired) {
+			for _, e := range usagesOf(t, xrNameOf(xr), desired) {
 				if policy(e.by) == "Orphan" {
 					kept++
 					if policy(e.of) != "Orphan" {

@@ -17,6 +17,9 @@ import (
 const (
 	LabelTier     = "platform.paynext.io/tier"
 	LabelResource = "platform.paynext.io/resource"
+	// LabelComposite is the label Crossplane puts on every resource it
+	// composes, naming the XR. The function does not render it.
+	LabelComposite = "crossplane.io/composite"
 )
 
 // Keys other tiers read across tier boundaries.

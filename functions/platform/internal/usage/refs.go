@@ -83,7 +83,7 @@ func (ref reference) resolve(g *graph) []string {
 	// resource without the label: then every resource is a candidate).
 	candidates := g.keys
 	for k, v := range ref.matchLabels {
-		if s, _ := v.(string); s != "" {
+		if s, _ := v.(string); s != "" && k != platform.LabelComposite {
 			candidates = g.byLabel[k][s]
 			break
 		}
@@ -93,6 +93,11 @@ func (ref reference) resolve(g *graph) []string {
 		labels := g.labels[key]
 		match := true
 		for k, v := range ref.matchLabels {
+			// Crossplane labels what it composes with the XR's name; what is
+			// desired here is this XR's, and does not carry it yet.
+			if k == platform.LabelComposite {
+				continue
+			}
 			if s, _ := v.(string); platform.StringValue(labels, k) != s {
 				match = false
 				break

@@ -109,7 +109,15 @@ func Edges(desired map[resource.Name]*resource.DesiredComposed, observed platfor
 // resources Crossplane names. replayDeletion: Kubernetes' garbage collector
 // backs off after the webhook refuses a delete; Crossplane replays the
 // delete of the used resource once the usage goes.
-func Render(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) []platform.Resource {
+//
+// composite is the XR's name. Crossplane's usage controller resolves a
+// selector by LISTing its kind from the API server with the selector's
+// labels and only then checks the controller reference
+// (internal/controller/protection/usage/selector.go, v2.4.0). The resource
+// label is the same in every platform, so without the XR's own label each
+// list returns that resource of every platform on the cluster: make scale
+// measured 2,292 such lists of KMS keys in 11 minutes at 25 platforms.
+func Render(edges []Edge, desired map[resource.Name]*resource.DesiredComposed, composite string) []platform.Resource {
 	out := make([]platform.Resource, 0, len(edges))
 	for _, e := range edges {
 		u := &protectionv1beta1.ClusterUsage{
@@ -123,27 +131,36 @@ func Render(edges []Edge, desired map[resource.Name]*resource.DesiredComposed) [
 		if r := e.released; r != nil {
 			u.Spec.Of = protectionv1beta1.Resource{APIVersion: r.apiVersion, Kind: r.kind, ResourceSelector: &protectionv1beta1.ResourceSelector{
 				MatchControllerRef: ptr.To(true),
-				MatchLabels:        map[string]string{platform.LabelResource: r.label},
+				MatchLabels:        matchLabels(r.label, composite),
 			}}
 			u.Spec.Reason = ptr.To(e.Reason)
 		} else {
-			u.Spec.Of = selectorOf(desired[resource.Name(e.Used)].Resource, e.Used)
-			u.Spec.By = ptr.To(selectorOf(desired[resource.Name(e.User)].Resource, e.User))
+			u.Spec.Of = selectorOf(desired[resource.Name(e.Used)].Resource, e.Used, composite)
+			u.Spec.By = ptr.To(selectorOf(desired[resource.Name(e.User)].Resource, e.User, composite))
 		}
 		out = append(out, platform.Resource{Key: e.Key(), Object: u})
 	}
 	return out
 }
 
-func selectorOf(u *composed.Unstructured, key string) protectionv1beta1.Resource {
+func selectorOf(u *composed.Unstructured, key, composite string) protectionv1beta1.Resource {
 	return protectionv1beta1.Resource{
 		APIVersion: u.GetAPIVersion(),
 		Kind:       u.GetKind(),
 		ResourceSelector: &protectionv1beta1.ResourceSelector{
 			MatchControllerRef: ptr.To(true),
-			MatchLabels:        map[string]string{platform.LabelResource: platform.ResourceLabel(key)},
+			MatchLabels:        matchLabels(platform.ResourceLabel(key), composite),
 		},
 	}
+}
+
+// matchLabels selects the resource labelled label among the XR composite's
+// (all of them when composite is unknown).
+func matchLabels(label, composite string) map[string]string {
+	if composite == "" {
+		return map[string]string{platform.LabelResource: label}
+	}
+	return map[string]string{platform.LabelResource: label, platform.LabelComposite: composite}
 }
 
 func groupKind(u *composed.Unstructured) schema.GroupKind {

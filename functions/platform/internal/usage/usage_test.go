@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	protectionv1beta1 "github.com/crossplane/crossplane/apis/v2/protection/v1beta1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/google/go-cmp/cmp"
@@ -73,5 +74,57 @@ func TestEdgesFollowReferencesTheTableKeeps(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("want edges from the selector, the reported subnet ID and key ARN (the bucket's, through its encryption configuration), none from the Name tag or the route table (-want +got):\n%s", diff)
+	}
+}
+
+// TestUsagesSelectWithinTheirXR: each end of a rendered usage selects by the
+// XR's name as well as the resource label, so Crossplane's usage controller
+// lists only this platform's resources of the kind; a usage read back from
+// observed state resolves to the same resource, though desired resources do
+// not carry the label Crossplane adds, and with or without it (usages
+// rendered before it was added).
+func TestUsagesSelectWithinTheirXR(t *testing.T) {
+	desired := map[resource.Name]*resource.DesiredComposed{
+		"vpc":      {Resource: mr("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{})},
+		"subnet-a": {Resource: mr("ec2.aws.upbound.io/v1beta1", "Subnet", "subnet-a", map[string]any{"vpcIdSelector": selects("vpc")})},
+		"subnet-b": {Resource: mr("ec2.aws.upbound.io/v1beta1", "Subnet", "subnet-b", map[string]any{})},
+	}
+	edges := []Edge{{User: "subnet-a", Used: "vpc", Field: "spec.forProvider.vpcIdSelector"}}
+	const xr = "prod-x7k2p"
+	rendered := Render(edges, desired, xr)
+	if len(rendered) != 1 {
+		t.Fatalf("want one usage for one edge, got %d", len(rendered))
+	}
+	u, err := platform.From(rendered[0].Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"of": {platform.LabelResource: "vpc", platform.LabelComposite: xr},
+		"by": {platform.LabelResource: "subnet-a", platform.LabelComposite: xr},
+	}
+	g := newGraph(desired, platform.Observed{})
+	for side, labels := range want {
+		got, _ := u.GetStringObject("spec." + side + ".resourceSelector.matchLabels")
+		if diff := cmp.Diff(labels, got); diff != "" {
+			t.Errorf("spec.%s: want the resource label and the XR's name (-want +got):\n%s", side, diff)
+		}
+		ml := map[string]any{}
+		for k, v := range got {
+			ml[k] = v
+		}
+		if keys := (reference{matchLabels: ml}).resolve(g); !slices.Equal(keys, []string{labels[platform.LabelResource]}) {
+			t.Errorf("spec.%s read back from observed state resolves to %v, want %s", side, keys, labels[platform.LabelResource])
+		}
+		delete(ml, platform.LabelComposite)
+		if keys := (reference{matchLabels: ml}).resolve(g); !slices.Equal(keys, []string{labels[platform.LabelResource]}) {
+			t.Errorf("spec.%s without the XR's name resolves to %v, want %s", side, keys, labels[platform.LabelResource])
+		}
+	}
+	if keys := (reference{matchLabels: map[string]any{platform.LabelComposite: xr}}).resolve(g); len(keys) != 3 {
+		t.Errorf("the XR's name alone selects %v, want every desired resource of the XR", keys)
+	}
+	if got := Render(edges, desired, ""); got[0].Object.(*protectionv1beta1.ClusterUsage).Spec.Of.ResourceSelector.MatchLabels[platform.LabelComposite] != "" {
+		t.Error("an unknown XR name must not be rendered as an empty label value")
 	}
 }
