@@ -34,11 +34,7 @@ func Status(cfg *platform.Config, observed platform.Observed) *v1alpha1.NetworkS
 }
 
 func subnetID(observed platform.Observed, key string) string {
-	var sn ec2v1beta1.Subnet
-	if observed.Get(key, &sn) && sn.Status.AtProvider.ID != nil {
-		return *sn.Status.AtProvider.ID
-	}
-	return ""
+	return observed.AtProvider(key, "id")
 }
 
 func addID(m map[string]string, zone, id string) map[string]string {
