@@ -14,6 +14,7 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/response"
+	"google.golang.org/protobuf/types/known/durationpb"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -43,6 +44,12 @@ type Function struct {
 	// --poll-interval, so it sets how often every composed resource is
 	// applied again while nothing changes (see README, Performance and scale).
 	ttl time.Duration
+	// readyTTL, when set, replaces ttl once every composed resource is
+	// Ready: a platform being created needs the short requeue to render
+	// what waits for AWS's answers, a created one only re-applies the same
+	// resources. A composed resource's change still requeues at once
+	// (realtime compositions watch them).
+	readyTTL time.Duration
 	// now is the clock compliance exceptions and calendars are judged by.
 	now func() time.Time
 	// policies keeps the policy documents the compliance engine parsed:
@@ -246,6 +253,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
+	if f.readyTTL > 0 && allReady(desired) {
+		rsp.Meta.Ttl = durationpb.New(f.readyTTL)
+	}
 	reportCompliance(rsp, report, cfg.AccountID != "")
 	for _, w := range replacementWarnings(desired, observed, conditions) {
 		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
@@ -260,6 +270,17 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	log.Debug("Rendered the platform", "composed", len(desired))
 	return rsp, nil
+}
+
+// allReady reports whether every desired composed resource is Ready: what
+// Crossplane waits for to mark the XR Ready.
+func allReady(desired map[resource.Name]*resource.DesiredComposed) bool {
+	for _, d := range desired {
+		if d.Ready != resource.ReadyTrue {
+			return false
+		}
+	}
+	return len(desired) > 0
 }
 
 // platformName is the claim's name when the XR is claimed (stable across a

@@ -29,19 +29,24 @@ func main() {
 		maxRecv     = flag.Int("max-recv-message-size", defaultMaxRecvMessageSize, "Largest RunFunctionRequest to accept, in bytes.")
 		metrics     = flag.String("metrics-address", function.DefaultMetricsAddress, "Address of the Prometheus /metrics endpoint (calls, and their latency as a histogram).")
 		ttl         = flag.Duration("ttl", response.DefaultTTL, "How long Crossplane may wait before calling the function again for a platform that has not changed: each call re-applies every composed resource (about 500 for prod).")
+		readyTTL    = flag.Duration("ready-ttl", 0, "The --ttl of a platform whose composed resources are all Ready (default: --ttl). A change to a composed resource still triggers a call at once.")
 	)
 	flag.Parse()
 	if *ttl < time.Second {
 		fmt.Fprintf(os.Stderr, "function-paynext-platform: --ttl=%s: want at least 1s\n", *ttl)
 		os.Exit(2)
 	}
-	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv, *metrics, *ttl); err != nil {
+	if *readyTTL != 0 && *readyTTL < time.Second {
+		fmt.Fprintf(os.Stderr, "function-paynext-platform: --ready-ttl=%s: want at least 1s\n", *readyTTL)
+		os.Exit(2)
+	}
+	if err := serve(*debug, *network, *address, *tlsCertsDir, *insecure, *maxRecv, *metrics, *ttl, *readyTTL); err != nil {
 		fmt.Fprintln(os.Stderr, "function-paynext-platform:", err)
 		os.Exit(1)
 	}
 }
 
-func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int, metrics string, ttl time.Duration) error {
+func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxRecv int, metrics string, ttl, readyTTL time.Duration) error {
 	log, err := function.NewLogger(debug)
 	if err != nil {
 		return err
@@ -50,8 +55,8 @@ func serve(debug bool, network, address, tlsCertsDir string, insecure bool, maxR
 	if err != nil {
 		return err
 	}
-	fn.ttl = ttl
-	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv, "metricsAddress", metrics, "ttl", ttl)
+	fn.ttl, fn.readyTTL = ttl, readyTTL
+	log.Info("Serving", "network", network, "address", address, "insecure", insecure, "maxRecvMessageSize", maxRecv, "metricsAddress", metrics, "ttl", ttl, "readyTTL", readyTTL)
 	return function.Serve(fn,
 		function.Listen(network, address),
 		function.MTLSCertificates(tlsCertsDir),

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // TestResponseTTLIsTheConfiguredOne: Crossplane requeues an XR after the
@@ -34,6 +39,48 @@ func TestResponseTTLIsTheConfiguredOne(t *testing.T) {
 			}
 			if got := rsp.GetMeta().GetTtl().AsDuration(); got != want {
 				t.Errorf("expected the response to carry a TTL of %s, got %s", want, got)
+			}
+		})
+	}
+}
+
+// TestReadyTTLOnceEveryResourceIsReady: with --ready-ttl, a platform whose
+// composed resources are all observed Ready gets the longer TTL; one being
+// created, or with any resource not Ready, keeps --ttl, so what waits for
+// AWS's answers is rendered as soon as before. Without the flag every
+// response carries --ttl.
+func TestReadyTTLOnceEveryResourceIsReady(t *testing.T) {
+	const ttl, readyTTL = 30 * time.Second, 10 * time.Minute
+	f := newTestFunction(t)
+	xr := readXR(t, exampleXR("prod"))
+	converged := converged(t, f, xr)
+	notReady := proto.Clone(converged).(*fnv1.RunFunctionRequest)
+	keys := slices.Sorted(maps.Keys(notReady.GetObserved().GetResources()))
+	notReady.GetObserved().GetResources()[keys[0]].GetResource().GetFields()["status"] = structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{
+		"conditions": structpb.NewListValue(&structpb.ListValue{Values: []*structpb.Value{structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{
+			"type": structpb.NewStringValue("Ready"), "status": structpb.NewStringValue("False"), "reason": structpb.NewStringValue("Creating"),
+		}})}}),
+	}})
+	cases := []struct {
+		name     string
+		readyTTL time.Duration
+		req      *fnv1.RunFunctionRequest
+		want     time.Duration
+	}{
+		{"every resource Ready", readyTTL, converged, readyTTL},
+		{"first render, nothing observed", readyTTL, newRequest(t, xr, nil), ttl},
+		{"one resource not Ready (" + keys[0] + ")", readyTTL, notReady, ttl},
+		{"every resource Ready, no --ready-ttl", 0, converged, ttl},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f.ttl, f.readyTTL = ttl, c.readyTTL
+			rsp := run(t, f, c.req)
+			if msg := fatalOf(rsp); msg != "" {
+				t.Fatal(msg)
+			}
+			if got := rsp.GetMeta().GetTtl().AsDuration(); got != c.want {
+				t.Errorf("expected a TTL of %s, got %s", c.want, got)
 			}
 		})
 	}
