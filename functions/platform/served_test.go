@@ -80,23 +80,15 @@ func addServedMetadata(t testing.TB, o map[string]any, key, xrName string) {
 		"apiVersion": "paynext.io/v1alpha1", "kind": "XPayNextPlatform", "name": xrName,
 		"uid": "6f1c2a57-3d1b-4c1e-9a43-0b7d7a1f2e11", "controller": true, "blockOwnerDeletion": true,
 	}}
-	labels, _ := meta["labels"].(map[string]any)
-	labels = maps.Clone(labels)
-	if labels == nil {
-		labels = map[string]any{}
-	}
-	labels["crossplane.io/composite"] = xrName
-	labels["crossplane.io/claim-name"] = "paynext-prod"
-	labels["crossplane.io/claim-namespace"] = "payments"
+	labels := withEntries(meta["labels"], map[string]any{
+		"crossplane.io/composite": xrName, "crossplane.io/claim-name": "paynext-prod", "crossplane.io/claim-namespace": "payments",
+	})
 	meta["labels"] = labels
-	annotations, _ := meta["annotations"].(map[string]any)
-	annotations = maps.Clone(annotations)
-	if annotations == nil {
-		annotations = map[string]any{}
-	}
-	annotations["crossplane.io/composition-resource-name"] = key
-	annotations["crossplane.io/external-create-pending"] = "2026-11-30T10:00:01Z"
-	annotations["crossplane.io/external-create-succeeded"] = "2026-11-30T10:00:02Z"
+	annotations := withEntries(meta["annotations"], map[string]any{
+		"crossplane.io/composition-resource-name": key,
+		"crossplane.io/external-create-pending":   "2026-11-30T10:00:01Z",
+		"crossplane.io/external-create-succeeded": "2026-11-30T10:00:02Z",
+	})
 	meta["annotations"] = annotations
 	entry := func(manager, operation, subresource string, fields map[string]any) map[string]any {
 		e := map[string]any{"apiVersion": o["apiVersion"], "fieldsType": "FieldsV1", "fieldsV1": fields,
@@ -115,6 +107,18 @@ func addServedMetadata(t testing.TB, o map[string]any, key, xrName string) {
 		entry(managerProvider, "Update", "status", fieldsOf(t, map[string]any{"status": o["status"]})),
 		entry("crossplane", "Update", "", fieldsOf(t, map[string]any{"metadata": map[string]any{"ownerReferences": meta["ownerReferences"], "labels": pick(labels, "crossplane.io/composite", "crossplane.io/claim-name", "crossplane.io/claim-namespace")}})),
 	}
+}
+
+// withEntries is a copy of the map m (nil or not a map: an empty one) with
+// entries added.
+func withEntries(m any, entries map[string]any) map[string]any {
+	out, _ := m.(map[string]any)
+	out = maps.Clone(out)
+	if out == nil {
+		out = map[string]any{}
+	}
+	maps.Copy(out, entries)
+	return out
 }
 
 // fieldsOf is the FieldsV1 form of every field of o, as the API server
