@@ -107,22 +107,24 @@ func ObservedFrom(req *fnv1.RunFunctionRequest) (o Observed, unreadable error, e
 // the e2e suite's live control plane they were 44% of a composed resource's
 // bytes, and nothing the function does reads them.
 func observedObject(s *structpb.Struct) map[string]any {
-	fields := s.GetFields()
-	out := make(map[string]any, len(fields))
-	for k, v := range fields {
+	out := make(map[string]any, len(s.GetFields()))
+	for k, v := range s.GetFields() {
 		if meta := v.GetStructValue(); k == "metadata" && meta != nil {
-			if _, ok := meta.GetFields()["managedFields"]; ok {
-				m := make(map[string]any, len(meta.GetFields())-1)
-				for mk, mv := range meta.GetFields() {
-					if mk != "managedFields" {
-						m[mk] = mv.AsInterface()
-					}
-				}
-				out[k] = m
-				continue
-			}
+			out[k] = mapWithout(meta, "managedFields")
+			continue
 		}
 		out[k] = v.AsInterface()
+	}
+	return out
+}
+
+// mapWithout is s.AsMap() without the field skip.
+func mapWithout(s *structpb.Struct, skip string) map[string]any {
+	out := make(map[string]any, len(s.GetFields()))
+	for k, v := range s.GetFields() {
+		if k != skip {
+			out[k] = v.AsInterface()
+		}
 	}
 	return out
 }
