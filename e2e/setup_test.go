@@ -19,7 +19,6 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -38,18 +37,8 @@ import (
 )
 
 const (
-	// functionPackage is the function's package file and repository;
-	// functionName is the Function object's name, the one Crossplane's
-	// package manager gives it as a dependency of the Configuration and the
-	// Composition calls (go run ./hack/pkgmeta -registry xpkg.paynext.io/paynext -function-name).
-	functionPackage   = "function-paynext-platform"
-	functionName      = "paynext-function-paynext-platform"
-	configurationName = "configuration-paynext-platform"
-	claimNamespace    = "payments"
-	claimCRD          = "paynextplatforms.platform.paynext.io"
-	// functionTLSSecret holds the function's serving certificate, as the
-	// Deployment runtime's secret of that name would.
-	functionTLSSecret = functionName + "-tls-server"
+	claimNamespace = "payments"
+	claimCRD       = "paynextplatforms.platform.paynext.io"
 )
 
 // setUp starts the control plane, Crossplane, the provider runtime and the
@@ -134,7 +123,7 @@ func setUp(ctx context.Context) (*environment, error) {
 	if err := installPackages(ctx, e); err != nil {
 		return e, err
 	}
-	e.record("packages installed (Function, Configuration, XRD offered)", time.Since(step))
+	e.record("packages installed (the Configuration, its Function and stand-in providers by dependency resolution, XRD offered)", time.Since(step))
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: claimNamespace}}
 	return e, errors.Wrap(e.c.Create(ctx, ns), "cannot create the claims' namespace")
@@ -377,123 +366,4 @@ func providerKnobs() (time.Duration, int, error) {
 		rate = n
 	}
 	return poll, rate, nil
-}
-
-// installPackages pushes the function and configuration packages to an
-// in-process registry and installs them as real Function and Configuration
-// packages. With the External runtime nothing runs the function or reports
-// where it listens, so the suite plays that part: the function runs as a
-// process and its active FunctionRevision gets its endpoint and health.
-func installPackages(ctx context.Context, e *environment) error {
-	var err error
-	if e.registry, err = controlplane.StartRegistry(); err != nil {
-		return err
-	}
-	pkgs := os.Getenv("E2E_PACKAGES")
-	fnRef, err := e.registry.Push(filepath.Join(pkgs, functionPackage+".xpkg"), "paynext/"+functionPackage, "v0.1.0")
-	if err != nil {
-		return err
-	}
-	cfgRef, err := e.registry.Push(filepath.Join(pkgs, configurationName+".xpkg"), "paynext/"+configurationName, "v0.1.0")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("e2e: pushed %s and %s\n", fnRef, cfgRef)
-
-	if err := createFunctionTLSSecret(ctx, e); err != nil {
-		return err
-	}
-	fn := object("pkg.crossplane.io/v1", "Function", "", functionName)
-	fn.Object["spec"] = map[string]any{"package": fnRef}
-	if err := e.c.Create(ctx, fn); err != nil {
-		return errors.Wrap(err, "cannot create the Function")
-	}
-	go runFunctionRuntime(ctx, e)
-
-	cfg := object("pkg.crossplane.io/v1", "Configuration", "", configurationName)
-	// The provider packages it depends on cannot be pulled here; their CRDs
-	// are installed directly and the provider runtime plays their part.
-	cfg.Object["spec"] = map[string]any{"package": cfgRef, "skipDependencyResolution": true}
-	if err := e.c.Create(ctx, cfg); err != nil {
-		return errors.Wrap(err, "cannot create the Configuration")
-	}
-	for _, pkg := range []*unstructured.Unstructured{fn, cfg} {
-		if err := waitConditions(ctx, e.c, pkg, 3*time.Minute, "Installed", "Healthy"); err != nil {
-			return err
-		}
-	}
-	xrd := object("apiextensions.crossplane.io/v1", "CompositeResourceDefinition", "", "xpaynextplatforms.platform.paynext.io")
-	if err := waitConditions(ctx, e.c, xrd, 2*time.Minute, "Established", "Offered"); err != nil {
-		return err
-	}
-	return waitEstablished(ctx, e.c, claimCRD)
-}
-
-func createFunctionTLSSecret(ctx context.Context, e *environment) error {
-	data := map[string][]byte{}
-	for _, k := range []string{"tls.crt", "tls.key", "ca.crt"} {
-		b, err := os.ReadFile(filepath.Join(e.function.TLSDir, k))
-		if err != nil {
-			return errors.Wrap(err, "cannot read the function's certificate")
-		}
-		data[k] = b
-	}
-	s := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: functionTLSSecret, Namespace: controlplane.CrossplaneNamespace},
-		Data:       data,
-	}
-	return errors.Wrap(e.c.Create(ctx, s), "cannot create the function's TLS secret")
-}
-
-// runFunctionRuntime keeps the active FunctionRevision pointing at the
-// function process, as the Deployment runtime would, until ctx ends. Errors
-// (an update conflict with Crossplane's own status write, most often) are
-// retried a second later and logged to logs/function-runtime.log.
-func runFunctionRuntime(ctx context.Context, e *environment) {
-	log, err := os.Create(e.procs.LogPath("function-runtime"))
-	if err != nil {
-		fmt.Printf("e2e: cannot create the function runtime's log: %v\n", err)
-		return
-	}
-	defer log.Close() //nolint:errcheck // Best effort at shutdown.
-	for ctx.Err() == nil {
-		if err := syncFunctionRevisions(ctx, e); err != nil && ctx.Err() == nil {
-			fmt.Fprintf(log, "%s %v\n", time.Now().Format(time.RFC3339), err)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
-}
-
-func syncFunctionRevisions(ctx context.Context, e *environment) error {
-	list := &unstructured.UnstructuredList{}
-	list.SetAPIVersion("pkg.crossplane.io/v1")
-	list.SetKind("FunctionRevisionList")
-	if err := e.c.List(ctx, list, client.MatchingLabels{"pkg.crossplane.io/package": functionName}); err != nil {
-		return errors.Wrap(err, "cannot list FunctionRevisions")
-	}
-	for i := range list.Items {
-		rev := &list.Items[i]
-		if state, _, _ := unstructured.NestedString(rev.Object, "spec", "desiredState"); state != "Active" {
-			continue
-		}
-		endpoint, _, _ := unstructured.NestedString(rev.Object, "status", "endpoint")
-		secret, _, _ := unstructured.NestedString(rev.Object, "status", "tlsServerSecretName")
-		if endpoint == e.function.Endpoint && secret == functionTLSSecret && hasCondition(rev, "RuntimeHealthy", "True") {
-			continue
-		}
-		if err := unstructured.SetNestedField(rev.Object, e.function.Endpoint, "status", "endpoint"); err != nil {
-			return errors.Wrapf(err, "cannot set the endpoint of %s", rev.GetName())
-		}
-		if err := unstructured.SetNestedField(rev.Object, functionTLSSecret, "status", "tlsServerSecretName"); err != nil {
-			return errors.Wrapf(err, "cannot set the TLS secret of %s", rev.GetName())
-		}
-		setCondition(rev, "RuntimeHealthy", "True", "HealthyPackageRevision")
-		if err := e.c.Status().Update(ctx, rev); err != nil {
-			return errors.Wrapf(err, "cannot update the status of %s", rev.GetName())
-		}
-	}
-	return nil
 }

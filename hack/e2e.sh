@@ -19,7 +19,7 @@ for tool in etcd kubernetes crossplane-core crossplane; do hack/install-tool.sh 
 log "building the function"
 CGO_ENABLED=0 go build -trimpath -o "$bin/function-paynext-platform" ./functions/platform
 
-rm -rf "$out/rendered" "$out/crds" "$out/packages" && mkdir -p "$out/rendered" "$out/crds" "$out/packages"
+rm -rf "$out/rendered" "$out/crds" "$out/packages" "$out/standins" && mkdir -p "$out/rendered" "$out/crds" "$out/packages"
 # name=claim: the suite reads $out/rendered/<name>.yaml (e2e/helpers_test.go).
 for pair in dev=examples/claims/dev.yaml staging=examples/claims/staging.yaml prod=examples/claims/prod.yaml \
   eu-central-1=functions/platform/testdata/claims/eu-central-1-staging-two-zones.yaml; do
@@ -51,16 +51,33 @@ provider_dir=$(go mod download -json "$provider_module" | sed -n 's/^\s*"Dir": "
 log "Argo CD's CRDs from $argocd_module: $(cd "$argocd_dir/manifests/crds" && echo *-crd.yaml)"
 log "$(ls "$out/crds" | wc -l) provider-aws CRDs to install"
 
-log "building the Configuration and Function packages"
-hack/package.sh
+# The packages are built for a registry that is not the default, so a name
+# that only agrees for the default cannot pass: the suite installs the
+# Configuration from it, with dependency resolution on.
+registry=${E2E_REGISTRY:-registry.example.com/payments-platform}
+version=${VERSION:?VERSION is unset: run make e2e, which sets it}
+log "building the Configuration and Function packages for $registry $version"
+REGISTRY=$registry hack/package.sh
+function_name=$(go run ./hack/pkgmeta -registry "$registry" -function-name)
 # The real packages: the Function package embeds the runtime image, which the
 # External runtime leaves unused (the suite runs the function as a process).
 cp _output/package/configuration-paynext-platform.xpkg _output/package/function-paynext-platform.xpkg "$out/packages/"
+# Stand-ins for the providers the Configuration depends on (xpkg.upbound.io
+# is out of reach): provider-aws's own package metadata, built as packages.
+go run ./hack/standinproviders -configuration _output/package/meta/package/crossplane.yaml \
+  -template "$provider_dir/package/crossplane.yaml.tmpl" -version "${provider_module#*@}" -out "$out/standins"
+mkdir -p "$out/packages/providers"
+for root in "$out"/standins/*/; do
+  "$bin/crossplane" xpkg build --package-root="$root" --examples-root="$root/examples" \
+    --package-file="$out/packages/providers/$(basename "$root").xpkg" >/dev/null
+done
+cp "$out/standins/index.txt" "$out/packages/providers/"
 log "prepared in $((SECONDS - start)) s; running the scenarios"
 
 export E2E_WORK_DIR=$out/run E2E_BIN_DIR=$bin/e2e E2E_FUNCTION=$bin/function-paynext-platform \
   E2E_CROSSPLANE_CRDS=$crossplane_dir/cluster/crds E2E_PROVIDER_CRDS=$out/crds \
   E2E_RENDERED=$out/rendered E2E_PACKAGES=$out/packages \
+  E2E_REGISTRY=$registry E2E_VERSION=$version E2E_FUNCTION_NAME=$function_name \
   E2E_OPENREPORTS_CRD=$openreports_dir/config/crd/openreports.io_clusterreports.yaml \
   E2E_ARGOCD_CRDS=$argocd_dir/manifests/crds \
   E2E_PROVIDERCONFIG_CRD=$provider_dir/package/crds/aws.upbound.io_providerconfigs.yaml
