@@ -16,12 +16,13 @@
 // under it (scenario6b_restarts: before the parallel group, which must not
 // lose its API server midway).
 // While the example claims are live, the Argo CD bundle (deploy/argocd) is
-// dry-run against the API server, and its health checks follow a claim of
-// their own from apply to Ready to broken (scenario3_argocd).
-// Then four scenarios run together (t.Parallel), each on a claim no other
+// dry-run against the API server (scenario3_argocd).
+// Then five scenarios run together (t.Parallel), each on a claim no other
 // scenario touches by then: a zone added to staging, a zone removed from
-// dev, and the held-out eu-central-1 and sandbox claims. Most of their time
-// is spent waiting on Crossplane's and the provider's requeues, so together
+// dev, the held-out eu-central-1 and sandbox claims, and the Argo CD health
+// checks following a claim of their own from apply to Ready to broken
+// (scenario3_argocd; run alone, it took about 4 of the suite's 30 minutes).
+// Most of their time is spent waiting on Crossplane's and the provider's requeues, so together
 // they take about as long as the longest, not the sum. The faults scenario
 // stays alone: it expects every resource that met an injected error to show
 // one, and in a trial run beside the others one resource's only error

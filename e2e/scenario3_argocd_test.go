@@ -390,6 +390,7 @@ func deleteAndWait(ctx context.Context, t *testing.T, c *unstructured.Unstructur
 // Ready as it was, composite/reconciler.go). The test states both, so that a
 // change on either side shows.
 func TestArgoCDHealthChecksFollowALiveClaim(t *testing.T) {
+	t.Parallel() // owns the argocd-health claim (see main_test.go)
 	ctx := context.Background()
 	broken := functionOnlyCase(t, brokenCase)
 	c := healthClaim(t, "argocd-health", nil)
