@@ -30,7 +30,7 @@ tools: ## Build the pinned Crossplane CLI and controller-gen into bin/.
 .PHONY: generate
 generate: ## Regenerate the XRD from apis/, the example XRs from the claims, the package names from REGISTRY and VERSION, and internal/forcenew/table.json when the Terraform provider source is already in the module cache.
 	@hack/generate.sh .
-	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml, examples/functions.yaml and deploy/argocd/packages/ are up to date for $(REGISTRY) $(VERSION)"
+	@echo "make generate: apis/platform/definition.yaml, examples/xrs/, package/crossplane.yaml, compositions/platform.yaml, examples/functions.yaml, deploy/argocd/packages/ and package/activation.yaml are up to date for $(REGISTRY) $(VERSION)"
 	@go run ./hack/forcenew -cache-only
 
 .PHONY: forcenew

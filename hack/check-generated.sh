@@ -8,7 +8,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 hack/generate.sh "$scratch"
 status=0
-for f in apis/platform/definition.yaml examples/xrs/*.yaml $(go run ./hack/pkgmeta -list); do
+for f in apis/platform/definition.yaml examples/xrs/*.yaml package/activation.yaml $(go run ./hack/pkgmeta -list); do
   if ! diff -u "$f" "$scratch/$f"; then
     echo "check-generated: $f is stale: run make generate and commit the result" >&2
     status=1

@@ -4,7 +4,8 @@
 # hack/xrdgen), examples/xrs/<env>.yaml from examples/claims/<env>.yaml, and
 # from REGISTRY and VERSION (set by the Makefile) the files that name the
 # packages: package/crossplane.yaml, compositions/platform.yaml and
-# examples/functions.yaml (hack/pkgmeta).
+# examples/functions.yaml (hack/pkgmeta); and package/activation.yaml, the
+# Configuration's ManagedResourceActivationPolicy (hack/activation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-.}
@@ -24,3 +25,9 @@ for claim in examples/claims/*.yaml; do
   echo "generate: examples/xrs/$env.yaml" >&2
 done
 go run ./hack/pkgmeta -registry "$REGISTRY" -version "$VERSION" -out "$dest"
+# The Configuration's activation policy for provider-aws's SafeStart kinds:
+# every kind the platform composes (deploy/aws-iam/provider-actions.json), by
+# the name of its CRD in provider-aws v2.4.0's package.
+provider_dir=$(go mod download -json github.com/upbound/provider-aws/v2@v2.4.0 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+mkdir -p "$dest/package"
+go run ./hack/activation -kinds deploy/aws-iam/provider-actions.json -crds "$provider_dir/package/crds" -out "$dest/package/activation.yaml"

@@ -3,6 +3,7 @@
 #   function-runtime.tar                 the runtime image (hack/image): the static binary, user 65532
 #   function-paynext-platform.xpkg       the Function package with that image embedded
 #   configuration-paynext-platform.xpkg  the Configuration: the XRD, the Composition, the
+#                                        activation policy of the provider kinds it composes, the
 #                                        example claims; depends on the Function at VERSION
 # REGISTRY and VERSION (set by the Makefile) name the packages: the files that
 # carry the names are rendered for them (hack/pkgmeta) into the package roots,
@@ -42,7 +43,7 @@ cp package/function/crossplane.yaml "$out/root/function/"
   --embed-runtime-image-tarball="$out/function-runtime.tar" --package-file="$out/function-paynext-platform.xpkg"
 
 go run ./hack/pkgmeta -registry "$REGISTRY" -version "$VERSION" -out "$out/meta"
-cp apis/platform/definition.yaml compositions/*.yaml "$out/root/configuration/"
+cp apis/platform/definition.yaml compositions/*.yaml package/activation.yaml "$out/root/configuration/"
 cp "$out/meta/package/crossplane.yaml" "$out/meta/compositions/platform.yaml" "$out/root/configuration/"
 log "configuration from $(ls "$out/root/configuration" | tr '\n' ' ')"
 "$bin/crossplane" xpkg build --package-root="$out/root/configuration" --examples-root=examples/claims \

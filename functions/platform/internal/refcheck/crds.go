@@ -4,8 +4,6 @@
 package refcheck
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,6 +15,8 @@ import (
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
+
+	"github.com/paynext/platform/internal/provider/crd"
 )
 
 // ProviderModule is the provider whose CRDs state the rules checked here.
@@ -128,33 +128,17 @@ func join(path, name string) string {
 // findCRD returns the CRD of gk: the one of its group's files that names
 // the kind (file names carry the plural, which we do not know).
 func findCRD(dir string, gk schema.GroupKind) (*extv1.CustomResourceDefinition, error) {
-	files, err := filepath.Glob(filepath.Join(dir, gk.Group+"_*.yaml"))
+	f, err := crd.File(dir, gk.Group, gk.Kind)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if !namesKind(b, gk.Kind) {
-			continue
-		}
-		crd := &extv1.CustomResourceDefinition{}
-		if err := yaml.Unmarshal(b, crd); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		return crd, nil
+	b, err := os.ReadFile(f) //nolint:gosec // provider-aws's CRDs.
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("no CRD for %s in %s", gk, dir)
-}
-
-func namesKind(b []byte, kind string) bool {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for i := 0; i < 30 && sc.Scan(); i++ {
-		if sc.Text() == "    kind: "+kind {
-			return true
-		}
+	out := &extv1.CustomResourceDefinition{}
+	if err := yaml.Unmarshal(b, out); err != nil {
+		return nil, fmt.Errorf("%s: %w", f, err)
 	}
-	return false
+	return out, nil
 }
