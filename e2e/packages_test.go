@@ -43,6 +43,8 @@ const (
 	functionRepository = "function-paynext-platform"
 	configurationName  = "configuration-paynext-platform"
 	compositionName    = "xpaynextplatforms.platform.paynext.io"
+	// activationPolicyName is the policy package/activation.yaml declares.
+	activationPolicyName = "paynext-platform"
 )
 
 // installPackages installs the platform as its users do: one Configuration,
@@ -108,6 +110,9 @@ func installPackages(ctx context.Context, e *environment) error {
 		return err
 	}
 	if err := checkDependencies(ctx, e.c, providers); err != nil {
+		return err
+	}
+	if err := checkActivationPolicy(ctx, e.c, os.Getenv("E2E_PROVIDER_CRDS")); err != nil {
 		return err
 	}
 	xrd := object("apiextensions.crossplane.io/v1", "CompositeResourceDefinition", "", "xpaynextplatforms.platform.paynext.io")
@@ -179,6 +184,36 @@ func checkDependencies(ctx context.Context, c client.Client, providers []package
 		if err := waitProvider(ctx, c, p.source+":"+p.version); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkActivationPolicy holds the ManagedResourceActivationPolicy the
+// Configuration package installed to the CRDs the suite installed, those of
+// every kind the example claims compose: each must be activated by name.
+// (The stand-in providers carry no MRDs, so the policy activates nothing
+// here; what this proves is that Crossplane installs the policy from the
+// package, and that it names every kind the platform composes as Crossplane
+// names its MRD.)
+func checkActivationPolicy(ctx context.Context, c client.Client, crds string) error {
+	mrap := object("apiextensions.crossplane.io/v1alpha1", "ManagedResourceActivationPolicy", "", activationPolicyName)
+	if err := c.Get(ctx, client.ObjectKeyFromObject(mrap), mrap); err != nil {
+		return errors.Wrap(err, "cannot get the activation policy the Configuration carries")
+	}
+	activate, _, _ := unstructured.NestedStringSlice(mrap.Object, "spec", "activate")
+	files, err := filepath.Glob(filepath.Join(crds, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		return errors.Errorf("no provider CRDs in %q (E2E_PROVIDER_CRDS)", crds)
+	}
+	var missing []string
+	for _, f := range files {
+		group, plural, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".yaml"), "_")
+		if name := plural + "." + group; !slices.Contains(activate, name) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return errors.Errorf("the Configuration's activation policy %s leaves out kinds the platform composes: %v", activationPolicyName, missing)
 	}
 	return nil
 }
