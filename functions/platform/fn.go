@@ -103,11 +103,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
-	observed, unreadable, err := platform.ObservedFrom(req)
-	if err != nil {
-		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
-		return rsp, nil
-	}
+	observed, unreadable := platform.ObservedFrom(req)
 	if unreadable != nil {
 		response.Fatal(rsp, unreadable)
 		return rsp, nil

@@ -82,8 +82,9 @@ func check(name resource.Name, u *composed.Unstructured) error {
 // resource's managedFields (see observedObject), followed by Check,
 // resource by resource: each resource is checked as soon as it is
 // decoded from the request, while it is still in the CPU's caches, instead
-// of in a second pass over all of them (~500 for prod). unreadable is Check's error.
-func ObservedFrom(req *fnv1.RunFunctionRequest) (o Observed, unreadable error, err error) {
+// of in a second pass over all of them (~500 for prod). The error is Check's,
+// for one resource it cannot read; the resources are returned with it.
+func ObservedFrom(req *fnv1.RunFunctionRequest) (o Observed, unreadable error) {
 	resources := req.GetObserved().GetResources()
 	o = make(Observed, len(resources))
 	for name, r := range resources {
@@ -98,7 +99,7 @@ func ObservedFrom(req *fnv1.RunFunctionRequest) (o Observed, unreadable error, e
 			unreadable = check(resource.Name(name), ocd.Resource)
 		}
 	}
-	return o, unreadable, nil
+	return o, unreadable
 }
 
 // observedObject is s.AsMap() (what resource.AsObject makes of an observed

@@ -34,9 +34,9 @@ func TestObservedFromDropsOnlyManagedFields(t *testing.T) {
 		}
 		req.Observed.Resources[name] = &fnv1.Resource{Resource: s}
 	}
-	observed, _, err := ObservedFrom(req)
-	if err != nil {
-		t.Fatal(err)
+	observed, unreadable := ObservedFrom(req)
+	if unreadable != nil {
+		t.Fatal(unreadable)
 	}
 	for name, r := range req.Observed.Resources {
 		want := r.GetResource().AsMap()
