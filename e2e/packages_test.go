@@ -23,6 +23,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/paynext/platform/e2e/controlplane"
+	"github.com/paynext/platform/internal/provider/crd"
 )
 
 // The platform's packages as hack/e2e.sh built them: for E2E_REGISTRY (not
@@ -207,8 +208,7 @@ func checkActivationPolicy(ctx context.Context, c client.Client, crds string) er
 	}
 	var missing []string
 	for _, f := range files {
-		group, plural, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".yaml"), "_")
-		if name := plural + "." + group; !slices.Contains(activate, name) {
+		if name := crd.NameOfFile(f); !slices.Contains(activate, name) {
 			missing = append(missing, name)
 		}
 	}
@@ -245,19 +245,22 @@ func waitProvider(ctx context.Context, c client.Client, pkg string) error {
 }
 
 func createFunctionTLSSecret(ctx context.Context, e *environment) error {
+	return createTLSSecret(ctx, e.c, e.function.TLSDir, functionTLSSecret)
+}
+
+// createTLSSecret creates a secret of the tls.crt, tls.key and ca.crt in dir,
+// the layout the package runtime's secrets have.
+func createTLSSecret(ctx context.Context, c client.Client, dir, name string) error {
 	data := map[string][]byte{}
 	for _, k := range []string{"tls.crt", "tls.key", "ca.crt"} {
-		b, err := os.ReadFile(filepath.Join(e.function.TLSDir, k))
+		b, err := os.ReadFile(filepath.Join(dir, k)) //nolint:gosec // The suite's own files.
 		if err != nil {
-			return errors.Wrap(err, "cannot read the function's certificate")
+			return errors.Wrapf(err, "cannot read the certificate for %s", name)
 		}
 		data[k] = b
 	}
-	s := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: functionTLSSecret, Namespace: controlplane.CrossplaneNamespace},
-		Data:       data,
-	}
-	return errors.Wrap(e.c.Create(ctx, s), "cannot create the function's TLS secret")
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: controlplane.CrossplaneNamespace}, Data: data}
+	return errors.Wrapf(c.Create(ctx, s), "cannot create the TLS secret %s", name)
 }
 
 // runPackageRuntime plays the package runtime until ctx ends. Errors (an
@@ -348,14 +351,5 @@ func createRevisionTLSSecret(ctx context.Context, e *environment, provider, secr
 	if err := e.crossplane.RootCA.IssueServing(dir, service); err != nil {
 		return err
 	}
-	data := map[string][]byte{}
-	for _, k := range []string{"tls.crt", "tls.key", "ca.crt"} {
-		b, err := os.ReadFile(filepath.Join(dir, k)) //nolint:gosec // The suite's own files.
-		if err != nil {
-			return errors.Wrapf(err, "cannot read the certificate for %s", secret)
-		}
-		data[k] = b
-	}
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: secret, Namespace: controlplane.CrossplaneNamespace}, Data: data}
-	return errors.Wrapf(e.c.Create(ctx, s), "cannot create the TLS secret %s", secret)
+	return createTLSSecret(ctx, e.c, dir, secret)
 }

@@ -38,7 +38,15 @@ func Name(dir, group, kind string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), group+"_"), ".yaml") + "." + group, nil
+	return NameOfFile(f), nil
+}
+
+// NameOfFile is the name of the CRD in a file of the provider package's
+// CRD directory, from the file's name: <group>_<plural>.yaml holds
+// <plural>.<group>.
+func NameOfFile(path string) string {
+	group, plural, _ := strings.Cut(strings.TrimSuffix(filepath.Base(path), ".yaml"), "_")
+	return plural + "." + group
 }
 
 func namesKind(b []byte, kind string) bool {

@@ -42,3 +42,15 @@ func TestCRDNameFindsTheKindsOwnCRD(t *testing.T) {
 		})
 	}
 }
+
+func TestNameOfFileIsPluralDotGroup(t *testing.T) {
+	for file, want := range map[string]string{
+		"/crds/ec2.aws.upbound.io_vpcs.yaml":                       "vpcs.ec2.aws.upbound.io",
+		"iam.aws.upbound.io_rolepolicyattachments.yaml":            "rolepolicyattachments.iam.aws.upbound.io",
+		"/x/wafv2.aws.upbound.io_webaclloggingconfigurations.yaml": "webaclloggingconfigurations.wafv2.aws.upbound.io",
+	} {
+		if got := NameOfFile(file); got != want {
+			t.Errorf("NameOfFile(%q): want %q, got %q", file, want, got)
+		}
+	}
+}
